@@ -1,0 +1,34 @@
+package ai.dexto.gateway.common.feed;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class FeedJsonTest {
+    private final ObjectMapper json = Json.newMapper();
+
+    @Test
+    void snapshotRoundTripsWithSnakeCaseFields() throws Exception {
+        FeedSnapshot snapshot = new FeedSnapshot(42,
+                List.of(new FeedTier("free", 60, 10, false)),
+                List.of(new FeedUser("u1", "free", 10_000_000_000L, 7, "c2VhbGVk")),
+                List.of(new FeedKey("ab".repeat(32), 3, "u1", FeedKey.ACTIVE)));
+        String text = json.writeValueAsString(snapshot);
+        assertTrue(text.contains("\"balance_nanos\":10000000000"), text);
+        assertTrue(text.contains("\"key_hash\""), text);
+        assertEquals(snapshot, json.readValue(text, FeedSnapshot.class));
+    }
+
+    @Test
+    void changesToleratesFieldsANewerControlPlaneAdds() throws Exception {
+        String text = "{\"cursor\":5,\"resnapshot\":false,\"tiers\":[],\"users\":[],"
+                + "\"keys\":[{\"key_hash\":\"h\",\"key_id\":1,\"user_id\":\"u\",\"status\":\"revoked\",\"extra\":1}],"
+                + "\"future_field\":true}";
+        FeedChanges changes = json.readValue(text, FeedChanges.class);
+        assertEquals(5, changes.cursor());
+        assertEquals(false, changes.keys().get(0).isActive());
+    }
+}

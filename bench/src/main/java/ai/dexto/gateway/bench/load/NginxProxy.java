@@ -1,5 +1,7 @@
 package ai.dexto.gateway.bench.load;
 
+import ai.dexto.gateway.e2e.Processes;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package ai.dexto.gateway.bench.load;
+package ai.dexto.gateway.e2e;
 
 import java.io.File;
 import java.io.IOException;
@@ -17,16 +17,16 @@ import java.util.Map;
  * Starts the parts under test as separate processes, as production runs them, and stops them all.
  * Each one logs to its own file under the run's directory.
  */
-final class Processes implements AutoCloseable {
+public final class Processes implements AutoCloseable {
     private final Path logDir;
     private final List<Process> started = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    Processes(Path logDir) throws IOException {
+    public Processes(Path logDir) throws IOException {
         this.logDir = Files.createDirectories(logDir);
     }
 
-    Process start(String name, List<String> command, Map<String, String> env) throws IOException {
+    public Process start(String name, List<String> command, Map<String, String> env) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(logDir.resolve(name + ".log").toFile());
@@ -36,7 +36,7 @@ final class Processes implements AutoCloseable {
         return p;
     }
 
-    Process startJava(String name, String jar, List<String> args, Map<String, String> env) throws IOException {
+    public Process startJava(String name, String jar, List<String> args, Map<String, String> env) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Dio.netty.tryReflectionSetAccessible=true");
@@ -50,7 +50,7 @@ final class Processes implements AutoCloseable {
     }
 
     /** Waits until {@code url} answers 2xx, failing fast if the process died. */
-    void awaitHttp(String name, Process p, String url, Duration timeout) throws Exception {
+    public void awaitHttp(String name, Process p, String url, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!p.isAlive()) {
@@ -71,7 +71,16 @@ final class Processes implements AutoCloseable {
         throw new IllegalStateException(name + " did not answer " + url + " in " + timeout);
     }
 
-    Path logDir() {
+    /** Stops one process (SIGTERM, then SIGKILL after 10 s), e.g. to take the control plane away. */
+    public void stop(Process p) throws InterruptedException {
+        p.destroy();
+        if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+            p.destroyForcibly().waitFor();
+        }
+        started.remove(p);
+    }
+
+    public Path logDir() {
         return logDir;
     }
 

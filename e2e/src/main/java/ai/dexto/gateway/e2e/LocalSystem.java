@@ -1,0 +1,251 @@
+package ai.dexto.gateway.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The whole Dexto system on one machine, started from the built jars as separate processes exactly as
+ * {@code ops/quickstart} starts them: the simulated OpenRouter and Stripe, the control plane (embedded
+ * PostgreSQL, drain, feed) and the gateway, on free loopback ports and a fresh data directory. Used by
+ * the end-to-end tests and the load harness.
+ */
+public final class LocalSystem implements AutoCloseable {
+    public static final String JWT_SECRET = "e2e-jwt-secret-0123456789-0123456789-0123456789";
+    public static final String ADMIN_TOKEN = "e2e-admin-token";
+    public static final String INTERNAL_TOKEN = "e2e-internal-token";
+    public static final String ENCRYPTION_KEY = "ZTJlLWVuY3J5cHRpb24ta2V5LTMyLWJ5dGVzLWxvbmc=";
+    public static final String PROVISIONING_KEY = "sk-or-prov-e2e";
+    public static final String STRIPE_SECRET_KEY = "sk_test_e2e";
+    public static final String STRIPE_WEBHOOK_SECRET = "whsec_e2e_local_only";
+    public static final String NODE_ID = "e2e-1";
+
+    private final Path repo;
+    private final Path dataDir;
+    private final Processes processes;
+    private final Map<String, String> env = new HashMap<>();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final ObjectMapper json = new ObjectMapper();
+    private final int simPort;
+    private final int stripePort;
+    private final int gatewayPort;
+    private final int opsPort;
+    private final int controlPort;
+    private final int controlAdminPort;
+    private Process sim;
+    private Process control;
+    private Process gateway;
+
+    private LocalSystem(Path repo, Path workDir) throws IOException {
+        this.repo = repo;
+        this.dataDir = workDir.resolve("data");
+        this.processes = new Processes(workDir.resolve("logs"));
+        simPort = freePort();
+        stripePort = freePort();
+        gatewayPort = freePort();
+        opsPort = freePort();
+        controlPort = freePort();
+        controlAdminPort = freePort();
+        env.put("DEXTO_DATA_DIR", dataDir.toString());
+        env.put("DEXTO_SIM_PORT", Integer.toString(simPort));
+        env.put("DEXTO_SIM_STRIPE_PORT", Integer.toString(stripePort));
+        env.put("DEXTO_GATEWAY_PORT", Integer.toString(gatewayPort));
+        env.put("DEXTO_GATEWAY_OPS_PORT", Integer.toString(opsPort));
+        env.put("DEXTO_CONTROL_PORT", Integer.toString(controlPort));
+        env.put("DEXTO_CONTROL_ADMIN_PORT", Integer.toString(controlAdminPort));
+        env.put("DEXTO_CONTROL_URL", controlUrl());
+        env.put("DEXTO_UPSTREAM_URL", simUrl());
+        env.put("STRIPE_API_BASE", stripeUrl());
+        env.put("STRIPE_SECRET_KEY", STRIPE_SECRET_KEY);
+        env.put("DEXTO_STRIPE_WEBHOOK_SECRET", STRIPE_WEBHOOK_SECRET);
+        env.put("DEXTO_STRIPE_WEBHOOK_URL", controlUrl() + "/api/stripe/webhook");
+        env.put("OPENROUTER_PROVISIONING_KEY", PROVISIONING_KEY);
+        env.put("DEXTO_JWT_SECRET", JWT_SECRET);
+        env.put("DEXTO_ADMIN_TOKEN", ADMIN_TOKEN);
+        env.put("DEXTO_INTERNAL_TOKEN", INTERNAL_TOKEN);
+        env.put("ENCRYPTION_KEY", ENCRYPTION_KEY);
+        env.put("DEXTO_NODE_ID", NODE_ID);
+    }
+
+    /** Starts the simulator, control plane and gateway, and waits until the gateway is ready. */
+    public static LocalSystem start() throws Exception {
+        LocalSystem system = create();
+        try {
+            system.startSim();
+            system.startControlPlane();
+            system.startGateway();
+            return system;
+        } catch (Exception | Error e) {
+            system.close();
+            throw e;
+        }
+    }
+
+    /** A system with nothing started yet, for callers that start only some parts. */
+    public static LocalSystem create() throws IOException {
+        return new LocalSystem(findRepo(), Files.createTempDirectory("dexto-e2e-"));
+    }
+
+    public void startSim() throws Exception {
+        sim = processes.startJava("sim", jar("sim/target/dexto-sim.jar"), List.of(), env);
+        processes.awaitHttp("sim", sim, simUrl() + "/models", Duration.ofSeconds(60));
+    }
+
+    public void startControlPlane() throws Exception {
+        control = processes.startJava("controlplane", jar("controlplane/target/dexto-controlplane.jar"),
+                List.of("server", repo.resolve("ops/config/controlplane.yml").toString()), env);
+        processes.awaitHttp("controlplane", control, controlAdminUrl() + "/healthcheck", Duration.ofSeconds(120));
+    }
+
+    public void stopControlPlane() throws InterruptedException {
+        processes.stop(control);
+        control = null;
+    }
+
+    public void startGateway() throws Exception {
+        gateway = processes.startJava("gateway", jar("dataplane/target/dexto-dataplane.jar"), List.of(), env);
+        processes.awaitHttp("gateway", gateway, gatewayOpsUrl() + "/ready", Duration.ofSeconds(60));
+    }
+
+    public String simUrl() {
+        return "http://127.0.0.1:" + simPort + "/api/v1";
+    }
+
+    public String stripeUrl() {
+        return "http://127.0.0.1:" + stripePort;
+    }
+
+    public String gatewayUrl() {
+        return "http://127.0.0.1:" + gatewayPort;
+    }
+
+    public String gatewayOpsUrl() {
+        return "http://127.0.0.1:" + opsPort;
+    }
+
+    public String controlUrl() {
+        return "http://127.0.0.1:" + controlPort;
+    }
+
+    public String controlAdminUrl() {
+        return "http://127.0.0.1:" + controlAdminPort;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public Path logDir() {
+        return processes.logDir();
+    }
+
+    /** A session JWT as Supabase would issue it, signed with the system's secret. */
+    public String sessionJwt(String userId) {
+        try {
+            SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), new JWTClaimsSet.Builder()
+                    .subject(userId).audience("authenticated").claim("email", userId + "@dexto.test")
+                    .expirationTime(Date.from(Instant.now().plusSeconds(3600))).build());
+            jwt.sign(new MACSigner(JWT_SECRET.getBytes(StandardCharsets.UTF_8)));
+            return jwt.serialize();
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A new user provisioned through {@code POST /api/provision}, as the CLI's login does. */
+    public User provisionUser() throws IOException, InterruptedException {
+        String userId = UUID.randomUUID().toString();
+        JsonNode r = json.readTree(call("POST", controlUrl() + "/api/provision", sessionJwt(userId), null, 200));
+        String key = r.path("dextoApiKey").asText();
+        if (!key.startsWith("dxt_")) {
+            throw new IllegalStateException("provisioning answered " + r);
+        }
+        return new User(userId, key);
+    }
+
+    public String admin(String method, String path, String body) throws IOException, InterruptedException {
+        return call(method, controlUrl() + "/admin" + path, ADMIN_TOKEN, body, 200);
+    }
+
+    /** Sends a request and returns the body, failing unless the status is {@code expected}. */
+    public String call(String method, String url, String bearer, String body, int expected)
+            throws IOException, InterruptedException {
+        HttpResponse<String> r = send(method, url, bearer, body);
+        if (r.statusCode() != expected) {
+            throw new IllegalStateException(method + " " + url + " → " + r.statusCode() + " " + r.body());
+        }
+        return r.body();
+    }
+
+    public HttpResponse<String> send(String method, String url, String bearer, String body)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        if (bearer != null) {
+            b.header("Authorization", "Bearer " + bearer);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    public JsonNode json(String text) throws IOException {
+        return json.readTree(text);
+    }
+
+    private String jar(String relative) {
+        Path p = repo.resolve(relative);
+        if (!Files.isRegularFile(p)) {
+            throw new IllegalStateException(p + " is missing: build first (mvn -B -DskipTests package)");
+        }
+        return p.toString();
+    }
+
+    /** The repository root: the nearest folder up from here holding ops/quickstart. */
+    static Path findRepo() {
+        String configured = System.getProperty("dexto.repo");
+        Path p = Path.of(configured != null ? configured : "").toAbsolutePath();
+        for (Path dir = p; dir != null; dir = dir.getParent()) {
+            if (Files.isRegularFile(dir.resolve("ops/quickstart"))) {
+                return dir;
+            }
+        }
+        throw new IllegalStateException("run from inside the repository (no ops/quickstart above " + p + ")");
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() {
+        processes.close();
+    }
+
+    /** A provisioned user and their plaintext API key. */
+    public record User(String id, String apiKey) {
+    }
+}

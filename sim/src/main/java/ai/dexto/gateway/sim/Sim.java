@@ -1,0 +1,132 @@
+package ai.dexto.gateway.sim;
+
+import ai.dexto.gateway.sim.fault.Fault;
+import ai.dexto.gateway.sim.fault.FaultInjector;
+import ai.dexto.gateway.sim.http.HttpListener;
+import ai.dexto.gateway.sim.http.Transport;
+import ai.dexto.gateway.sim.openrouter.Generations;
+import ai.dexto.gateway.sim.openrouter.ModelCatalogue;
+import ai.dexto.gateway.sim.openrouter.OpenRouterHandler;
+import ai.dexto.gateway.sim.provisioning.KeyStore;
+import ai.dexto.gateway.sim.stripe.StripeSim;
+import io.netty.channel.EventLoopGroup;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A running simulator: the OpenRouter side and the Stripe side, each on its own port, sharing one
+ * event-loop group. Start with {@link #start(SimConfig)}, stop with {@link #close()}.
+ */
+public final class Sim implements AutoCloseable {
+    private final SimConfig config;
+    private final EventLoopGroup group;
+    private final HttpListener openRouter;
+    private final HttpListener stripeListener;
+    private final KeyStore keys;
+    private final FaultInjector faults;
+    private final StripeSim stripe;
+
+    private Sim(SimConfig config, EventLoopGroup group, HttpListener openRouter, HttpListener stripeListener,
+                KeyStore keys, FaultInjector faults, StripeSim stripe) {
+        this.config = config;
+        this.group = group;
+        this.openRouter = openRouter;
+        this.stripeListener = stripeListener;
+        this.keys = keys;
+        this.faults = faults;
+        this.stripe = stripe;
+    }
+
+    public static Sim start(SimConfig config) {
+        Clock clock = Clock.systemUTC();
+        Transport transport = Transport.best();
+        EventLoopGroup group = transport.newGroup(config.ioThreads(), "dexto-sim");
+        KeyStore keys = new KeyStore(clock);
+        FaultInjector faults = new FaultInjector();
+        HttpListener openRouter = null;
+        StripeSim stripe = null;
+        try {
+            openRouter = HttpListener.bind(transport, group, config.host(), config.openRouterPort(),
+                    new OpenRouterHandler(config, new ModelCatalogue(), keys, new Generations(clock), faults));
+            stripe = new StripeSim(config, clock);
+            HttpListener stripeListener = HttpListener.bind(transport, group, config.host(), config.stripePort(),
+                    stripe.handler());
+            stripe.listeningOn(baseUrl(config.host(), stripeListener.port()));
+            return new Sim(config, group, openRouter, stripeListener, keys, faults, stripe);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw cleanUp(group, openRouter, stripe, new IllegalStateException("interrupted while binding", e));
+        } catch (RuntimeException e) {
+            throw cleanUp(group, openRouter, stripe, e);
+        }
+    }
+
+    public SimConfig config() {
+        return config;
+    }
+
+    public int openRouterPort() {
+        return openRouter.port();
+    }
+
+    public int stripePort() {
+        return stripeListener.port();
+    }
+
+    /** {@code http://<host>:<port>/api/v1}: what the gateway uses as {@code DEXTO_UPSTREAM_URL}. */
+    public String openRouterBaseUrl() {
+        return baseUrl(config.host(), openRouter.port()) + "/api/v1";
+    }
+
+    /** {@code http://<host>:<port>}: the Stripe API base (the SDK appends {@code /v1/...}). */
+    public String stripeBaseUrl() {
+        return baseUrl(config.host(), stripeListener.port());
+    }
+
+    /**
+     * Mints an upstream key, as {@code POST /keys} would.
+     *
+     * @param limitUsd spending limit in USD as a decimal string, or null for none
+     * @return the plaintext key ({@code sk-or-v1-…})
+     */
+    public String mintKey(String name, String limitUsd) {
+        return keys.create(name, limitUsd == null ? null : new BigDecimal(limitUsd), false, null).plaintext();
+    }
+
+    public StripeSim stripe() {
+        return stripe;
+    }
+
+    /** Arms a fault for the next {@code count} chat requests (-1: until {@link #clearFaults()}). */
+    public void setGlobalFault(String spec, int count) {
+        faults.arm(Fault.parse(spec), count);
+    }
+
+    public void clearFaults() {
+        faults.clear();
+    }
+
+    @Override
+    public void close() {
+        stripeListener.close();
+        cleanUp(group, openRouter, stripe, null);
+    }
+
+    private static String baseUrl(String host, int port) {
+        String literal = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
+        return "http://" + literal + ":" + port;
+    }
+
+    private static RuntimeException cleanUp(EventLoopGroup group, HttpListener openRouter, StripeSim stripe,
+                                            RuntimeException failure) {
+        if (openRouter != null) {
+            openRouter.close();
+        }
+        if (stripe != null) {
+            stripe.close();
+        }
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        return failure;
+    }
+}

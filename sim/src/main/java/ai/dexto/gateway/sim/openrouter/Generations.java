@@ -1,0 +1,51 @@
+package ai.dexto.gateway.sim.openrouter;
+
+import ai.dexto.gateway.sim.provisioning.ProvisionedKey;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Settles generations: charges the key and keeps the stats for {@code GET /generation}. Only the most
+ * recent {@value #CAPACITY} are kept, so a long benchmark cannot grow the simulator without bound.
+ */
+public final class Generations {
+    static final int CAPACITY = 200_000;
+
+    private final Map<String, Generation> byId = new ConcurrentHashMap<>();
+    private final Queue<String> order = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger size = new AtomicInteger();
+    private final Clock clock;
+
+    public Generations(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** Records what was generated (all of it, or what the client got before it left) and bills it. */
+    public Usage settle(ChatCall call, int completionTokens, boolean cancelled, String finishReason) {
+        Usage usage = Usage.of(call.model(), call.promptTokens(), completionTokens, call.byok());
+        ProvisionedKey key = call.key();
+        key.charge(usage.cost(), usage.upstreamInferenceCost());
+        long now = System.nanoTime();
+        long latency = (now - call.startNanos()) / 1_000_000;
+        Generation generation = new Generation(call.id(), key.hash(), call.model(), usage, call.stream(), cancelled,
+                finishReason, clock.instant(), latency, latency);
+        byId.put(call.id(), generation);
+        order.add(call.id());
+        if (size.incrementAndGet() > CAPACITY) {
+            String oldest = order.poll();
+            if (oldest != null) {
+                byId.remove(oldest);
+                size.decrementAndGet();
+            }
+        }
+        return usage;
+    }
+
+    public Generation find(String id) {
+        return id == null ? null : byId.get(id);
+    }
+}

@@ -1,0 +1,186 @@
+package ai.dexto.gateway.sim.openrouter;
+
+import ai.dexto.gateway.sim.http.Responses;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.AsciiString;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One streamed answer, driven on its channel's event loop: headers and the processing comment at once,
+ * then one {@code data:} chunk per token (paced by the event loop's scheduler when the call asks for
+ * delays, else written in one go and flushed once), the finishing chunk, the usage chunk when usage
+ * accounting was asked for, and {@code [DONE]}. If the connection closes first, what was sent is
+ * settled as a cancelled generation, as OpenRouter bills aborted streams.
+ */
+final class StreamedAnswer implements Runnable {
+    private static final AsciiString EVENT_STREAM = AsciiString.cached("text/event-stream");
+    private static final ByteBuf PROCESSING = Unpooled.unreleasableBuffer(Unpooled.directBuffer()
+            .writeBytes(": OPENROUTER PROCESSING\n\n".getBytes(StandardCharsets.US_ASCII))).asReadOnly();
+    private static final ByteBuf DONE = Unpooled.unreleasableBuffer(Unpooled.directBuffer()
+            .writeBytes("data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII))).asReadOnly();
+    private static final byte[] TOKEN_SUFFIX =
+            "\"},\"finish_reason\":null,\"native_finish_reason\":null,\"logprobs\":null}]}\n\n"
+                    .getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] END_OF_EVENT = "\n\n".getBytes(StandardCharsets.US_ASCII);
+
+    private final ChannelHandlerContext ctx;
+    private final ChatCall call;
+    private final Generations generations;
+    private final byte[] tokenPrefix;
+    private final ChannelFutureListener onClose = future -> abort();
+    private int sent;
+    private boolean malformedSent;
+    private boolean settled;
+
+    StreamedAnswer(ChannelHandlerContext ctx, ChatCall call, Generations generations) {
+        this.ctx = ctx;
+        this.call = call;
+        this.generations = generations;
+        this.tokenPrefix = ("data: {\"id\":\"" + call.id() + "\",\"provider\":\"" + call.model().provider()
+                + "\",\"model\":\"" + call.model().id() + "\",\"object\":\"chat.completion.chunk\",\"created\":"
+                + call.created() + ",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    void start() {
+        HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+        response.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, EVENT_STREAM)
+                .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE)
+                .set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        HttpUtil.setKeepAlive(response, call.keepAlive());
+        ctx.write(response);
+        ctx.write(new DefaultHttpContent(PROCESSING.duplicate()));
+        ctx.channel().closeFuture().addListener(onClose);
+        if (call.ttftMillis() > 0) {
+            ctx.flush();
+            ctx.executor().schedule(this, call.ttftMillis(), TimeUnit.MILLISECONDS);
+        } else {
+            run();
+        }
+    }
+
+    /** Emits tokens until the answer ends, a fault stops it, or the next token is due later. */
+    @Override
+    public void run() {
+        if (settled || !ctx.channel().isActive()) {
+            return;
+        }
+        while (true) {
+            if (call.fault().resetAfter() == sent) {
+                ctx.flush();
+                reset();
+                return;
+            }
+            if (call.fault().stallAfter() == sent) {
+                ctx.flush();
+                return;
+            }
+            if (call.fault().malformedAfter() == sent && !malformedSent) {
+                malformedSent = true;
+                writeText("data: {\"id\":\"" + call.id() + "\",\"object\":\"chat.completion.chunk\","
+                        + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"broken\n\n");
+            }
+            if (sent == call.completionTokens()) {
+                finish();
+                return;
+            }
+            writeToken(sent++);
+            if (call.interTokenMillis() > 0 && sent < call.completionTokens()) {
+                ctx.flush();
+                ctx.executor().schedule(this, call.interTokenMillis(), TimeUnit.MILLISECONDS);
+                return;
+            }
+        }
+    }
+
+    private void writeToken(int index) {
+        byte[] token = AnswerText.tokenBytes(index);
+        ByteBuf chunk = ctx.alloc().directBuffer(tokenPrefix.length + token.length + TOKEN_SUFFIX.length);
+        chunk.writeBytes(tokenPrefix).writeBytes(token).writeBytes(TOKEN_SUFFIX);
+        ctx.write(new DefaultHttpContent(chunk));
+    }
+
+    private void finish() {
+        settled = true;
+        ctx.channel().closeFuture().removeListener(onClose);
+        Usage usage = generations.settle(call, sent, false, call.finishReason());
+        writeEvent(chunk(List.of(finalChoice()), null));
+        if (call.usageInAnswer()) {
+            writeEvent(chunk(List.of(), usage.toJson(true)));
+        }
+        ctx.write(new DefaultHttpContent(DONE.duplicate()));
+        ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+    }
+
+    /** The client (or a reset fault) closed the connection before the end: bill what was generated. */
+    private void abort() {
+        if (!settled) {
+            settled = true;
+            generations.settle(call, sent, true, null);
+        }
+    }
+
+    private void reset() {
+        // SO_LINGER 0 turns the close into a TCP RST, which is what a crashed upstream looks like.
+        ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
+        ctx.channel().close();
+    }
+
+    private Map<String, Object> chunk(List<Object> choices, Map<String, Object> usage) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("id", call.id());
+        json.put("provider", call.model().provider());
+        json.put("model", call.model().id());
+        json.put("object", "chat.completion.chunk");
+        json.put("created", call.created());
+        json.put("choices", choices);
+        if (usage != null) {
+            json.put("usage", usage);
+        }
+        return json;
+    }
+
+    private Map<String, Object> finalChoice() {
+        Map<String, Object> delta = new LinkedHashMap<>();
+        delta.put("role", "assistant");
+        delta.put("content", "");
+        Map<String, Object> choice = new LinkedHashMap<>();
+        choice.put("index", 0);
+        choice.put("delta", delta);
+        choice.put("finish_reason", call.finishReason());
+        choice.put("native_finish_reason", call.finishReason());
+        choice.put("logprobs", null);
+        return choice;
+    }
+
+    private void writeEvent(Map<String, Object> json) {
+        byte[] body = Responses.toBytes(json);
+        ByteBuf chunk = ctx.alloc().directBuffer(body.length + 8);
+        chunk.writeBytes(DATA).writeBytes(body).writeBytes(END_OF_EVENT);
+        ctx.write(new DefaultHttpContent(chunk));
+    }
+
+    private void writeText(String text) {
+        ctx.write(new DefaultHttpContent(Unpooled.copiedBuffer(text, StandardCharsets.UTF_8)));
+    }
+
+}

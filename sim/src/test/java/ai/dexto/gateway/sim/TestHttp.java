@@ -61,4 +61,16 @@ public final class TestHttp {
             throw new AssertionError("not JSON: " + response.body(), e);
         }
     }
+
+    /** Polls {@code GET /generation} until the generation is settled (aborts settle on close). */
+    public static JsonNode awaitGeneration(Sim sim, String key, String id) throws InterruptedException {
+        for (int i = 0; i < 100; i++) {
+            HttpResponse<String> response = get(sim.openRouterBaseUrl() + "/generation?id=" + id, key);
+            if (response.statusCode() == 200) {
+                return json(response).get("data");
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("generation " + id + " never appeared");
+    }
 }

@@ -51,7 +51,7 @@ public final class SimMain implements Callable<Integer> {
     @Option(names = "--answer-tokens", defaultValue = "20", description = "Tokens per answer (default: ${DEFAULT-VALUE}).")
     int answerTokens;
 
-    @Option(names = "--byok", description = "Answer as for a bring-your-own-key account (5% fee, upstream cost apart).")
+    @Option(names = "--byok", description = "Answer as for a bring-your-own-key account (5%% fee, upstream cost apart).")
     boolean byok;
 
     @Option(names = "--io-threads", defaultValue = "0", description = "Event-loop threads, 0 = automatic.")
@@ -66,6 +66,21 @@ public final class SimMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        CountDownLatch stopped = new CountDownLatch(1);
+        Sim sim = Sim.start(toConfig());
+        // SIGINT and SIGTERM both run this; a shell that starts us in the background without job
+        // control makes us ignore SIGINT (the JVM keeps an inherited SIG_IGN), so scripts send SIGTERM.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            sim.close();
+            stopped.countDown();
+        }, "dexto-sim-shutdown"));
+        System.out.println("SIM READY openrouter=" + sim.openRouterBaseUrl() + " stripe=" + sim.stripeBaseUrl());
+        System.out.flush();
+        stopped.await();
+        return 0;
+    }
+
+    SimConfig toConfig() {
         SimConfig.Builder config = SimConfig.builder()
                 .host(host)
                 .openRouterPort(port)
@@ -81,15 +96,6 @@ public final class SimMain implements Callable<Integer> {
         if (ioThreads > 0) {
             config.ioThreads(ioThreads);
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Sim sim = Sim.start(config.build());
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            sim.close();
-            stopped.countDown();
-        }, "dexto-sim-shutdown"));
-        System.out.println("SIM READY openrouter=" + sim.openRouterBaseUrl() + " stripe=" + sim.stripeBaseUrl());
-        System.out.flush();
-        stopped.await();
-        return 0;
+        return config.build();
     }
 }

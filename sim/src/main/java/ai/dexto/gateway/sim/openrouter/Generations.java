@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * recent {@value #CAPACITY} are kept, so a long benchmark cannot grow the simulator without bound.
  */
 public final class Generations {
-    static final int CAPACITY = 200_000;
+    static final int CAPACITY = 100_000;
 
     private final Map<String, Generation> byId = new ConcurrentHashMap<>();
     private final Queue<String> order = new ConcurrentLinkedQueue<>();

@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.io.IOException;
+import java.io.InputStream;
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -103,8 +104,8 @@ public final class KeysApi {
         if (!request.content().isReadable()) {
             return Map.of();
         }
-        try {
-            Map<String, Object> body = BODY.readValue((java.io.InputStream) new ByteBufInputStream(request.content().duplicate()));
+        try (InputStream in = new ByteBufInputStream(request.content().duplicate())) {
+            Map<String, Object> body = BODY.readValue(in);
             if (body == null) {
                 throw new IllegalArgumentException("body must be a JSON object");
             }

@@ -2,19 +2,18 @@ package ai.dexto.gateway.sim.openrouter;
 
 import ai.dexto.gateway.sim.http.Responses;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AsciiString;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -24,17 +23,17 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One streamed answer, driven on its channel's event loop: headers and the processing comment at once,
- * then one {@code data:} chunk per token (paced by the event loop's scheduler when the call asks for
- * delays, else written in one go and flushed once), the finishing chunk, the usage chunk when usage
- * accounting was asked for, and {@code [DONE]}. If the connection closes first, what was sent is
- * settled as a cancelled generation, as OpenRouter bills aborted streams.
+ * then one {@code data:} event per token (paced by the event loop's scheduler when the call asks for
+ * delays, else written in one go and flushed once as a single HTTP chunk), the finishing event, the
+ * usage event when usage accounting was asked for, and {@code [DONE]}. If the connection closes first,
+ * what was sent is settled as a cancelled generation, as OpenRouter bills aborted streams.
  */
 final class StreamedAnswer implements Runnable {
     private static final AsciiString EVENT_STREAM = AsciiString.cached("text/event-stream");
-    private static final ByteBuf PROCESSING = Unpooled.unreleasableBuffer(Unpooled.directBuffer()
-            .writeBytes(": OPENROUTER PROCESSING\n\n".getBytes(StandardCharsets.US_ASCII))).asReadOnly();
-    private static final ByteBuf DONE = Unpooled.unreleasableBuffer(Unpooled.directBuffer()
-            .writeBytes("data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII))).asReadOnly();
+    private static final byte[] PROCESSING = ": OPENROUTER PROCESSING\n\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
+    /** A 20-token answer with its usage chunk fits; longer ones grow the buffer. */
+    private static final int BATCH_BYTES = 8192;
     private static final byte[] TOKEN_SUFFIX =
             "\"},\"finish_reason\":null,\"native_finish_reason\":null,\"logprobs\":null}]}\n\n"
                     .getBytes(StandardCharsets.US_ASCII);
@@ -46,6 +45,8 @@ final class StreamedAnswer implements Runnable {
     private final Generations generations;
     private final byte[] tokenPrefix;
     private final ChannelFutureListener onClose = future -> abort();
+    /** Events written since the last flush, sent as one HTTP chunk: one token per SSE event, not per syscall. */
+    private ByteBuf pending;
     private int sent;
     private boolean malformedSent;
     private boolean settled;
@@ -68,10 +69,10 @@ final class StreamedAnswer implements Runnable {
                 .set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         HttpUtil.setKeepAlive(response, call.keepAlive());
         ctx.write(response);
-        ctx.write(new DefaultHttpContent(PROCESSING.duplicate()));
+        out().writeBytes(PROCESSING);
         ctx.channel().closeFuture().addListener(onClose);
         if (call.ttftMillis() > 0) {
-            ctx.flush();
+            flush();
             ctx.executor().schedule(this, call.ttftMillis(), TimeUnit.MILLISECONDS);
         } else {
             run();
@@ -86,18 +87,18 @@ final class StreamedAnswer implements Runnable {
         }
         while (true) {
             if (call.fault().resetAfter() == sent) {
-                ctx.flush();
+                flush();
                 reset();
                 return;
             }
             if (call.fault().stallAfter() == sent) {
-                ctx.flush();
+                flush();
                 return;
             }
             if (call.fault().malformedAfter() == sent && !malformedSent) {
                 malformedSent = true;
-                writeText("data: {\"id\":\"" + call.id() + "\",\"object\":\"chat.completion.chunk\","
-                        + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"broken\n\n");
+                out().writeCharSequence("data: {\"id\":\"" + call.id() + "\",\"object\":\"chat.completion.chunk\","
+                        + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"broken\n\n", StandardCharsets.UTF_8);
             }
             if (sent == call.completionTokens()) {
                 finish();
@@ -105,7 +106,7 @@ final class StreamedAnswer implements Runnable {
             }
             writeToken(sent++);
             if (call.interTokenMillis() > 0 && sent < call.completionTokens()) {
-                ctx.flush();
+                flush();
                 ctx.executor().schedule(this, call.interTokenMillis(), TimeUnit.MILLISECONDS);
                 return;
             }
@@ -113,10 +114,22 @@ final class StreamedAnswer implements Runnable {
     }
 
     private void writeToken(int index) {
-        byte[] token = AnswerText.tokenBytes(index);
-        ByteBuf chunk = ctx.alloc().directBuffer(tokenPrefix.length + token.length + TOKEN_SUFFIX.length);
-        chunk.writeBytes(tokenPrefix).writeBytes(token).writeBytes(TOKEN_SUFFIX);
-        ctx.write(new DefaultHttpContent(chunk));
+        out().writeBytes(tokenPrefix).writeBytes(AnswerText.tokenBytes(index)).writeBytes(TOKEN_SUFFIX);
+    }
+
+    private ByteBuf out() {
+        if (pending == null) {
+            pending = ctx.alloc().directBuffer(BATCH_BYTES);
+        }
+        return pending;
+    }
+
+    private void flush() {
+        if (pending != null) {
+            ctx.write(new DefaultHttpContent(pending));
+            pending = null;
+        }
+        ctx.flush();
     }
 
     private void finish() {
@@ -127,8 +140,10 @@ final class StreamedAnswer implements Runnable {
         if (call.usageInAnswer()) {
             writeEvent(chunk(List.of(), usage.toJson(true)));
         }
-        ctx.write(new DefaultHttpContent(DONE.duplicate()));
-        ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+        out().writeBytes(DONE);
+        ByteBuf last = pending;
+        pending = null;
+        ctx.writeAndFlush(new DefaultLastHttpContent(last));
     }
 
     /** The client (or a reset fault) closed the connection before the end: bill what was generated. */
@@ -173,14 +188,7 @@ final class StreamedAnswer implements Runnable {
     }
 
     private void writeEvent(Map<String, Object> json) {
-        byte[] body = Responses.toBytes(json);
-        ByteBuf chunk = ctx.alloc().directBuffer(body.length + 8);
-        chunk.writeBytes(DATA).writeBytes(body).writeBytes(END_OF_EVENT);
-        ctx.write(new DefaultHttpContent(chunk));
-    }
-
-    private void writeText(String text) {
-        ctx.write(new DefaultHttpContent(Unpooled.copiedBuffer(text, StandardCharsets.UTF_8)));
+        out().writeBytes(DATA).writeBytes(Responses.toBytes(json)).writeBytes(END_OF_EVENT);
     }
 
 }

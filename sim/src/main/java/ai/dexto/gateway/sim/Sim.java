@@ -13,12 +13,16 @@ import io.netty.channel.EventLoopGroup;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A running simulator: the OpenRouter side and the Stripe side, each on its own port, sharing one
  * event-loop group. Start with {@link #start(SimConfig)}, stop with {@link #close()}.
  */
 public final class Sim implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Sim.class);
+
     private final SimConfig config;
     private final EventLoopGroup group;
     private final HttpListener openRouter;
@@ -53,6 +57,8 @@ public final class Sim implements AutoCloseable {
             HttpListener stripeListener = HttpListener.bind(transport, group, config.host(), config.stripePort(),
                     stripe.handler());
             stripe.listeningOn(baseUrl(config.host(), stripeListener.port()));
+            log.info("OpenRouter sim on port {}, Stripe sim on port {} ({}, {} event loops)", openRouter.port(),
+                    stripeListener.port(), transport.name(), config.ioThreads());
             return new Sim(config, group, openRouter, stripeListener, keys, faults, stripe);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

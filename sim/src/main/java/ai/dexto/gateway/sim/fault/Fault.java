@@ -51,10 +51,6 @@ public record Fault(int status, long delayHeadersMs, int resetAfter, int stallAf
         return equals(NONE);
     }
 
-    public boolean failsWithStatus() {
-        return status > 0;
-    }
-
     public boolean delaysHeaders() {
         return delayHeadersMs > 0;
     }

@@ -23,13 +23,6 @@ public final class OpenRouterErrors {
         return response;
     }
 
-    public static byte[] body(int status, String message) {
-        Map<String, Object> error = new LinkedHashMap<>();
-        error.put("code", status);
-        error.put("message", message);
-        return Responses.toBytes(Map.of("error", error));
-    }
-
     /** The message OpenRouter gives for each failure status we inject. */
     public static String messageFor(int status) {
         return switch (status) {

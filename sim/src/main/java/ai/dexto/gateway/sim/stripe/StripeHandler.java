@@ -56,6 +56,10 @@ final class StripeHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             }
         } catch (StripeErrors.Failure failure) {
             Responses.send(ctx, request, failure.toResponse());
+        } catch (IllegalArgumentException e) {
+            // e.g. a form body with broken percent-encoding: Stripe answers 400, not a dropped connection
+            Responses.send(ctx, request, StripeErrors.invalidRequest(400, "Invalid request: " + e.getMessage(),
+                    null, null));
         }
     }
 

@@ -44,6 +44,8 @@ public final class LoadHarness implements Callable<Integer> {
     List<String> targets = List.of("direct", "nginx", "gateway");
     @Option(names = "--workloads", split = ",", description = "Subset of non-streamed,streamed.")
     List<String> workloads = List.of("non-streamed", "streamed");
+    @Option(names = "--propagation-trials", description = "Revocation and top-up trials (0 skips; default ${DEFAULT-VALUE}).")
+    int propagationTrials = 100;
     @Option(names = "--out", description = "Also write the report to this markdown file.")
     Path out;
 
@@ -108,6 +110,13 @@ public final class LoadHarness implements Callable<Integer> {
                             warmup, seconds));
                     System.err.println(Report.line(results.get(results.size() - 1)));
                 }
+            }
+            if (byName.containsKey("gateway") && propagationTrials > 0) {
+                PropagationProbe probe = new PropagationProbe(system, model);
+                notes.put("revocation reaches the gateway (" + propagationTrials + " trials)",
+                        Report.percentiles(probe.revocation(propagationTrials)));
+                notes.put("top-up reaches the gateway (" + propagationTrials + " trials)",
+                        Report.percentiles(probe.topUp(propagationTrials)));
             }
             notes.put("logs", system.logDir().toString());
         }

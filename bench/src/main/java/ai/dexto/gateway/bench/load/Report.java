@@ -49,6 +49,12 @@ final class Report {
         return md.toString();
     }
 
+    static String percentiles(org.HdrHistogram.Histogram micros) {
+        return String.format(Locale.ROOT, "p50 %.1f ms, p99 %.1f ms, max %.1f ms",
+                micros.getValueAtPercentile(50) / 1000.0, micros.getValueAtPercentile(99) / 1000.0,
+                micros.getMaxValue() / 1000.0);
+    }
+
     private static LoadResult find(List<LoadResult> results, String target, LoadResult like) {
         for (LoadResult r : results) {
             if (r.target().equals(target) && r.workload().equals(like.workload()) && r.mode().equals(like.mode())) {

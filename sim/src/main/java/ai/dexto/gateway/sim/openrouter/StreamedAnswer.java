@@ -32,6 +32,7 @@ final class StreamedAnswer implements Runnable {
     private static final AsciiString EVENT_STREAM = AsciiString.cached("text/event-stream");
     private static final byte[] PROCESSING = ": OPENROUTER PROCESSING\n\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
+    private static final long PROCESSING_INTERVAL_MILLIS = 1000;
     /** A 20-token answer with its usage chunk fits; longer ones grow the buffer. */
     private static final int BATCH_BYTES = 8192;
     private static final byte[] TOKEN_SUFFIX =
@@ -73,9 +74,20 @@ final class StreamedAnswer implements Runnable {
         ctx.channel().closeFuture().addListener(onClose);
         if (call.ttftMillis() > 0) {
             flush();
+            for (long at = PROCESSING_INTERVAL_MILLIS; at < call.ttftMillis(); at += PROCESSING_INTERVAL_MILLIS) {
+                ctx.executor().schedule(this::processing, at, TimeUnit.MILLISECONDS);
+            }
             ctx.executor().schedule(this, call.ttftMillis(), TimeUnit.MILLISECONDS);
         } else {
             run();
+        }
+    }
+
+    /** While the first token is awaited OpenRouter repeats its comment, which keeps proxies from timing out. */
+    private void processing() {
+        if (!settled && sent == 0 && ctx.channel().isActive()) {
+            out().writeBytes(PROCESSING);
+            flush();
         }
     }
 

@@ -93,6 +93,13 @@ class FaultsIT {
     }
 
     @Test
+    void longTimeToFirstTokenRepeatsTheProcessingComment() {
+        HttpResponse<String> response = chat(STREAM, "X-Sim-TTFT-Ms", "2100", "X-Sim-Answer-Tokens", "1");
+        String comment = ": OPENROUTER PROCESSING\n\n";
+        assertTrue(response.body().startsWith(comment + comment + comment + "data: "), response.body());
+    }
+
+    @Test
     void resetAfterClosesTheConnectionAbruptlyMidStream() {
         try (RawStream stream = RawStream.post(sim.openRouterPort(), "/api/v1/chat/completions", key, STREAM,
                 "X-Sim-Fault", "reset-after=3", "X-Sim-Inter-Token-Ms", "5")) {

@@ -14,6 +14,11 @@ import java.util.concurrent.ThreadLocalRandom;
 public record ChatCall(String id, long created, long startNanos, ProvisionedKey key, Model model, int promptTokens,
                        int completionTokens, boolean truncated, boolean stream, boolean usageRequested, boolean byok,
                        Fault fault, long ttftMillis, long interTokenMillis, boolean keepAlive) {
+    /**
+     * OpenRouter names the generation in a response header too, so a client that leaves before the
+     * first chunk can still look its bill up in {@code /generation}.
+     */
+    static final String GENERATION_ID_HEADER = "X-Generation-Id";
     private static final char[] ALPHANUMERIC =
             "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
 

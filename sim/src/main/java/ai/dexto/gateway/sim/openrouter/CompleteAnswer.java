@@ -60,6 +60,7 @@ final class CompleteAnswer implements Runnable {
         FullHttpResponse response = call.fault().malformedAfter() >= 0
                 ? Responses.of(HttpResponseStatus.OK, Responses.JSON, Unpooled.wrappedBuffer(body, 0, body.length / 2))
                 : Responses.json(HttpResponseStatus.OK, body);
+        response.headers().set(ChatCall.GENERATION_ID_HEADER, call.id());
         Responses.send(ctx, call.keepAlive(), response);
     }
 

@@ -67,7 +67,8 @@ final class StreamedAnswer implements Runnable {
         response.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, EVENT_STREAM)
                 .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE)
-                .set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+                .set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED)
+                .set(ChatCall.GENERATION_ID_HEADER, call.id());
         HttpUtil.setKeepAlive(response, call.keepAlive());
         ctx.write(response);
         out().writeBytes(PROCESSING);

@@ -78,6 +78,7 @@ class ChatCompletionsIT {
         assertTrue(response.headers().firstValue("content-type").orElse("").startsWith("application/json"));
         JsonNode answer = json(response);
         assertTrue(answer.get("id").asText().startsWith("gen-"));
+        assertEquals(answer.get("id").asText(), response.headers().firstValue("x-generation-id").orElse(""));
         assertEquals("chat.completion", answer.get("object").asText());
         assertEquals("OpenAI", answer.get("provider").asText());
         assertEquals("openai/gpt-4o-mini", answer.get("model").asText());
@@ -137,6 +138,7 @@ class ChatCompletionsIT {
         assertEquals("stop", last.at("/choices/0/finish_reason").asText());
         JsonNode usageChunk = parse(data.get(6));
         assertEquals(id, usageChunk.get("id").asText());
+        assertEquals(id, response.headers().firstValue("x-generation-id").orElse(""));
         assertEquals(0, usageChunk.get("choices").size());
         JsonNode usage = usageChunk.get("usage");
         assertEquals(5, usage.get("completion_tokens").asInt());

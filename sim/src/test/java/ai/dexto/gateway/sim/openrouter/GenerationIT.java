@@ -14,6 +14,8 @@ import ai.dexto.gateway.sim.SimConfig;
 import ai.dexto.gateway.sim.TestHttp;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -73,6 +75,22 @@ class GenerationIT {
         BigDecimal expected = new BigDecimal("0.00000015").multiply(BigDecimal.valueOf(stats.get("tokens_prompt").asInt()))
                 .add(new BigDecimal("0.0000006").multiply(BigDecimal.valueOf(tokens)));
         assertEquals(0, expected.compareTo(stats.get("total_cost").decimalValue()));
+    }
+
+    @Test
+    void streamLeftBeforeItsFirstTokenIsFoundThroughTheGenerationIdHeader() throws Exception {
+        String id;
+        try (RawStream stream = RawStream.post(sim.openRouterPort(), "/api/v1/chat/completions", key, STREAM,
+                "X-Sim-TTFT-Ms", "3000")) {
+            stream.readChunks(1, 300);
+            Matcher header = Pattern.compile("(?i)x-generation-id: (gen-\\S+)").matcher(stream.text());
+            assertTrue(header.find(), stream.text());
+            id = header.group(1);
+        }
+        JsonNode stats = TestHttp.awaitGeneration(sim, key, id);
+        assertTrue(stats.get("cancelled").asBoolean());
+        assertEquals(0, stats.get("tokens_completion").asInt());
+        assertTrue(stats.get("total_cost").decimalValue().signum() > 0, "the prompt is billed");
     }
 
     @Test

@@ -3,6 +3,10 @@ package ai.dexto.gateway.sim.stripe;
 import ai.dexto.gateway.sim.SimConfig;
 import io.netty.channel.ChannelHandler;
 import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -46,6 +50,51 @@ public final class StripeSim implements AutoCloseable {
 
     public String secretKey() {
         return secretKey;
+    }
+
+    /**
+     * Finishes a checkout as the buyer would (what {@code POST /sim/checkout/sessions/{id}/complete} does).
+     *
+     * @param paid    false: a delayed payment method, completed but still unpaid
+     * @param deliver false: the event is recorded but held, for {@link #deliver} later
+     * @return the id of the {@code checkout.session.completed} event
+     * @throws IllegalStateException when the session is unknown or not open
+     */
+    public String completeSession(String sessionId, boolean paid, boolean deliver) {
+        try {
+            return checkout.complete(sessionId, paid, deliver).id;
+        } catch (StripeErrors.Failure e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    /** Settles a delayed payment; returns the {@code async_payment_succeeded|failed} event's id. */
+    public String settleAsyncPayment(String sessionId, boolean succeeded) {
+        try {
+            return checkout.asyncResult(sessionId, succeeded, true).id;
+        } catch (StripeErrors.Failure e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Delivers an event again as {@code copies} parallel requests and waits for their answers.
+     *
+     * @return each copy's HTTP status (-1: connection failed); empty when no webhook URL is set
+     */
+    public List<Integer> deliver(String eventId, int copies) {
+        StripeEvent event = checkout.event(eventId);
+        if (event == null) {
+            throw new IllegalStateException("no such event: " + eventId);
+        }
+        try {
+            return webhooks.deliver(event, copies).get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while delivering " + eventId, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("delivery of " + eventId + " failed", e);
+        }
     }
 
     /** The router of the Stripe port; one instance for every connection. */

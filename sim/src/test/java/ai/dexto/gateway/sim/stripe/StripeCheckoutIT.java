@@ -235,6 +235,21 @@ class StripeCheckoutIT {
     }
 
     @Test
+    void javaControlsCompleteHoldAndRedeliverLikeTheHttpOnes() throws Exception {
+        Session session = createSession(null);
+        String completed = sim.stripe().completeSession(session.getId(), false, false);
+        assertNull(receiver.poll(100));
+        assertEquals(java.util.List.of(200, 200), sim.stripe().deliver(completed, 2));
+        assertEquals(completed, verified(receiver.next()).getId());
+        assertEquals(completed, verified(receiver.next()).getId());
+        String settled = sim.stripe().settleAsyncPayment(session.getId(), true);
+        Event event = verified(receiver.next());
+        assertEquals(settled, event.getId());
+        assertEquals("paid", sessionOf(event).getPaymentStatus());
+        assertThrows(IllegalStateException.class, () -> sim.stripe().completeSession(session.getId(), true, true));
+    }
+
+    @Test
     void webhookConfiguredOverHttpAndFailingEndpointStatusIsRecorded() throws Exception {
         sim.stripe().setWebhook(null, SECRET);
         HttpResponse<String> configured = postJson(sim.stripeBaseUrl() + "/sim/config", null,

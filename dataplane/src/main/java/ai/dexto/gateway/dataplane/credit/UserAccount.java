@@ -1,0 +1,166 @@
+package ai.dexto.gateway.dataplane.credit;
+
+import ai.dexto.gateway.common.apikey.ApiKeys;
+import ai.dexto.gateway.dataplane.ratelimit.TokenBucket;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One user's money and limits as this node sees them.
+ *
+ * <p>Spendable = feed balance − this node's spend not yet applied by the control plane − open
+ * reservations. The last two live in one {@link AtomicLong} ({@code committed}) so a reservation is a
+ * single CAS against the balance: however many requests race, a node never commits more than the
+ * balance it was told. Spend is remembered by {@code nodeSequence} until the feed reports it applied
+ * (then the feed balance already contains it and it is dropped from {@code committed}).
+ */
+public final class UserAccount {
+    private final String userId;
+    private final String logId;
+    private final AtomicLong committed = new AtomicLong();
+    private final UnappliedSpend unapplied = new UnappliedSpend();
+    private volatile long balanceNanos;
+    private volatile long appliedSequence;
+    private volatile String tier;
+    private volatile TokenBucket bucket;
+    private volatile String upstreamKey;
+    private volatile String upstreamKeyCiphertext;
+
+    public UserAccount(String userId) {
+        this.userId = userId;
+        this.logId = ApiKeys.hashHex(userId).substring(0, 16);
+    }
+
+    public String userId() {
+        return userId;
+    }
+
+    /** A stable hash of the user id for logs: lets operators correlate without exposing the id. */
+    public String logId() {
+        return logId;
+    }
+
+    public long balanceNanos() {
+        return balanceNanos;
+    }
+
+    public long appliedSequence() {
+        return appliedSequence;
+    }
+
+    public String tier() {
+        return tier;
+    }
+
+    public TokenBucket bucket() {
+        return bucket;
+    }
+
+    public String upstreamKey() {
+        return upstreamKey;
+    }
+
+    public long spendable() {
+        return balanceNanos - committed.get();
+    }
+
+    /** Committed = unapplied spend + open reservations; for tests and metrics. */
+    public long committed() {
+        return committed.get();
+    }
+
+    /**
+     * Reserves {@code amount} if the spendable balance covers it.
+     *
+     * @return the spendable balance after the reservation, or {@link Long#MIN_VALUE} when refused
+     */
+    public long tryReserve(long amount) {
+        while (true) {
+            long c = committed.get();
+            long after = balanceNanos - c - amount;
+            if (amount < 0 || after < 0) {
+                return Long.MIN_VALUE;
+            }
+            if (committed.compareAndSet(c, c + amount)) {
+                return after;
+            }
+        }
+    }
+
+    public void release(long reserved) {
+        committed.addAndGet(-reserved);
+    }
+
+    /**
+     * Turns a reservation into spend: releases {@code reserved} and records {@code billed} under the
+     * journal's {@code nodeSequence} until the feed reports that sequence applied.
+     */
+    public void settle(long reserved, long billed, long nodeSequence) {
+        if (billed > 0 && nodeSequence > appliedSequence) {
+            unapplied.add(nodeSequence, billed);
+            committed.addAndGet(billed - reserved);
+        } else {
+            committed.addAndGet(-reserved);
+        }
+    }
+
+    /** Applies the control plane's view; the balance first, so spendable is briefly low, never high. */
+    public void applyFeed(long balance, long appliedSeq, String tierName, TokenBucket freshBucket,
+                          String ciphertext, String openedKey) {
+        balanceNanos = balance;
+        if (appliedSeq > appliedSequence) {
+            appliedSequence = appliedSeq;
+        }
+        long freed = unapplied.removeUpTo(appliedSeq);
+        if (freed != 0) {
+            committed.addAndGet(-freed);
+        }
+        if (tierName != null && !tierName.equals(tier)) {
+            tier = tierName;
+            bucket = freshBucket;
+        } else if (tier == null) {
+            tier = tierName;
+            bucket = freshBucket;
+        }
+        if (ciphertext == null || !ciphertext.equals(upstreamKeyCiphertext)) {
+            upstreamKeyCiphertext = ciphertext;
+            upstreamKey = openedKey;
+        }
+    }
+
+    public String upstreamKeyCiphertext() {
+        return upstreamKeyCiphertext;
+    }
+
+    /** Spend this node journaled that the control plane has not applied yet, by sequence. */
+    static final class UnappliedSpend {
+        private long[] sequences = new long[16];
+        private long[] amounts = new long[16];
+        private int size;
+
+        synchronized void add(long sequence, long amount) {
+            if (size == sequences.length) {
+                sequences = java.util.Arrays.copyOf(sequences, size * 2);
+                amounts = java.util.Arrays.copyOf(amounts, size * 2);
+            }
+            sequences[size] = sequence;
+            amounts[size] = amount;
+            size++;
+        }
+
+        synchronized long removeUpTo(long appliedSequence) {
+            long freed = 0;
+            int w = 0;
+            for (int r = 0; r < size; r++) {
+                if (sequences[r] <= appliedSequence) {
+                    freed += amounts[r];
+                } else {
+                    sequences[w] = sequences[r];
+                    amounts[w] = amounts[r];
+                    w++;
+                }
+            }
+            size = w;
+            return freed;
+        }
+    }
+}

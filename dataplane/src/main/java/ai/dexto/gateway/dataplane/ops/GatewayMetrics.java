@@ -1,0 +1,147 @@
+package ai.dexto.gateway.dataplane.ops;
+
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.DoubleSupplier;
+
+/**
+ * The gateway's Prometheus metrics. Label combinations are resolved once and cached, so recording on
+ * the hot path is a lookup and an add.
+ */
+public final class GatewayMetrics {
+    public static final String CHAT = "chat_completions";
+    public static final String MODELS = "models";
+    public static final String VALIDATE = "keys_validate";
+    public static final String OTHER = "other";
+
+    private static final double[] LATENCY_BUCKETS = {
+            0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120};
+    private static final double[] OVERHEAD_BUCKETS = {
+            0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1};
+
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final Counter requests;
+    private final Histogram duration;
+    private final DistributionDataPoint ttfb;
+    private final DistributionDataPoint upstream;
+    private final DistributionDataPoint overhead;
+    private final Counter rateLimited;
+    private final CounterDataPoint insufficientCredits;
+    private final Counter upstreamErrors;
+    private final AtomicLong activeStreams = new AtomicLong();
+    private final ConcurrentHashMap<Long, CounterDataPoint> requestPoints = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, DistributionDataPoint> durationPoints = new ConcurrentHashMap<>();
+    private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
+
+    public GatewayMetrics() {
+        requests = Counter.builder().name("dexto_gateway_requests_total")
+                .help("Requests answered, by route and HTTP status").labelNames("route", "status").register(registry);
+        duration = Histogram.builder().name("dexto_gateway_request_duration_seconds")
+                .help("Time from request received to the last byte written, by route").labelNames("route")
+                .classicOnly().classicUpperBounds(LATENCY_BUCKETS).register(registry);
+        ttfb = Histogram.builder().name("dexto_gateway_time_to_first_byte_seconds")
+                .help("Chat: time from request received to the first body byte relayed to the client")
+                .classicOnly().classicUpperBounds(LATENCY_BUCKETS).register(registry);
+        upstream = Histogram.builder().name("dexto_gateway_upstream_duration_seconds")
+                .help("Chat: time spent waiting on the upstream (request sent to last byte received)")
+                .classicOnly().classicUpperBounds(LATENCY_BUCKETS).register(registry);
+        overhead = Histogram.builder().name("dexto_gateway_overhead_seconds")
+                .help("Chat: the gateway's own in-process time, total minus time waiting on the upstream")
+                .classicOnly().classicUpperBounds(OVERHEAD_BUCKETS).register(registry);
+        rateLimited = Counter.builder().name("dexto_gateway_rate_limited_total")
+                .help("Requests refused with 429, by scope (user, global, upstream)").labelNames("scope")
+                .register(registry);
+        insufficientCredits = Counter.builder().name("dexto_gateway_insufficient_credits_total")
+                .help("Requests refused with 402").register(registry);
+        upstreamErrors = Counter.builder().name("dexto_gateway_upstream_errors_total")
+                .help("Upstream failures, by kind").labelNames("kind").register(registry);
+        gauge("dexto_gateway_active_streams", "Chat requests being relayed", () -> activeStreams.get());
+    }
+
+    public void gauge(String name, String help, DoubleSupplier value) {
+        GaugeWithCallback.builder().name(name).help(help)
+                .callback(cb -> cb.call(value.getAsDouble())).register(registry);
+    }
+
+    public void counterFn(String name, String help, DoubleSupplier value) {
+        CounterWithCallback.builder().name(name).help(help)
+                .callback(cb -> cb.call(value.getAsDouble())).register(registry);
+    }
+
+    public void request(String route, int status, long nanos) {
+        long key = ((long) route.hashCode() << 32) | status;
+        CounterDataPoint p = requestPoints.get(key);
+        if (p == null) {
+            p = requests.labelValues(route, Integer.toString(status));
+            requestPoints.put(key, p);
+        }
+        p.inc();
+        DistributionDataPoint d = durationPoints.get(route);
+        if (d == null) {
+            d = duration.labelValues(route);
+            durationPoints.put(route, d);
+        }
+        d.observe(nanos / 1e9);
+    }
+
+    public void timeToFirstByte(long nanos) {
+        ttfb.observe(nanos / 1e9);
+    }
+
+    public void upstream(long nanos) {
+        upstream.observe(nanos / 1e9);
+    }
+
+    public void overhead(long nanos) {
+        overhead.observe(Math.max(0, nanos) / 1e9);
+    }
+
+    public void rateLimited(String scope) {
+        rateLimited.labelValues(scope).inc();
+    }
+
+    public void insufficientCredits() {
+        insufficientCredits.inc();
+    }
+
+    public void upstreamError(String kind) {
+        upstreamErrors.labelValues(kind).inc();
+    }
+
+    public void streamStarted() {
+        activeStreams.incrementAndGet();
+    }
+
+    public void streamEnded() {
+        activeStreams.decrementAndGet();
+    }
+
+    public long activeStreams() {
+        return activeStreams.get();
+    }
+
+    /** The Prometheus text exposition. */
+    public byte[] scrape() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
+        try {
+            writer.write(out, registry.scrape());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return out.toByteArray();
+    }
+
+    public String contentType() {
+        return writer.getContentType();
+    }
+}

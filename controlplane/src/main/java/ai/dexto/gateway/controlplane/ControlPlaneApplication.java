@@ -1,0 +1,162 @@
+package ai.dexto.gateway.controlplane;
+
+import ai.dexto.gateway.common.crypto.UpstreamKeyCipher;
+import ai.dexto.gateway.common.money.Money;
+import ai.dexto.gateway.controlplane.auth.SessionTokens;
+import ai.dexto.gateway.controlplane.auth.StaticTokenAuth;
+import ai.dexto.gateway.controlplane.auth.UserAuthenticator;
+import ai.dexto.gateway.controlplane.commands.DbCommand;
+import ai.dexto.gateway.controlplane.commands.DevTokenCommand;
+import ai.dexto.gateway.controlplane.config.ControlPlaneConfiguration;
+import ai.dexto.gateway.controlplane.daos.AuditDao;
+import ai.dexto.gateway.controlplane.daos.KeyDao;
+import ai.dexto.gateway.controlplane.daos.LedgerDao;
+import ai.dexto.gateway.controlplane.daos.UpstreamKeyDao;
+import ai.dexto.gateway.controlplane.daos.UsageDao;
+import ai.dexto.gateway.controlplane.daos.UserDao;
+import ai.dexto.gateway.controlplane.db.Database;
+import ai.dexto.gateway.controlplane.db.Transactions;
+import ai.dexto.gateway.controlplane.errors.ApiExceptionMapper;
+import ai.dexto.gateway.controlplane.errors.DatabaseExceptionMapper;
+import ai.dexto.gateway.controlplane.errors.JsonExceptionMapper;
+import ai.dexto.gateway.controlplane.errors.UnexpectedExceptionMapper;
+import ai.dexto.gateway.controlplane.errors.WebApplicationExceptionMapper;
+import ai.dexto.gateway.controlplane.feed.FeedNotifier;
+import ai.dexto.gateway.controlplane.feed.FeedPruner;
+import ai.dexto.gateway.controlplane.feed.FeedReader;
+import ai.dexto.gateway.controlplane.http.CorsFilter;
+import ai.dexto.gateway.controlplane.http.RequestIdFilter;
+import ai.dexto.gateway.controlplane.journal.DrainFaults;
+import ai.dexto.gateway.controlplane.journal.DrainHealthCheck;
+import ai.dexto.gateway.controlplane.journal.JournalDrain;
+import ai.dexto.gateway.controlplane.metrics.DropwizardBridge;
+import ai.dexto.gateway.controlplane.metrics.PrometheusServlet;
+import ai.dexto.gateway.controlplane.payments.PaymentsModule;
+import ai.dexto.gateway.controlplane.provisioning.Provisioner;
+import ai.dexto.gateway.controlplane.provisioning.UpstreamKeysClient;
+import ai.dexto.gateway.controlplane.provisioning.UpstreamLimits;
+import ai.dexto.gateway.controlplane.provisioning.UserLocks;
+import ai.dexto.gateway.controlplane.resources.AdminResource;
+import ai.dexto.gateway.controlplane.resources.FeedResource;
+import ai.dexto.gateway.controlplane.resources.KeysResource;
+import ai.dexto.gateway.controlplane.resources.ProvisionResource;
+import ai.dexto.gateway.controlplane.resources.UsageResource;
+import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
+import io.dropwizard.configuration.SubstitutingSourceProvider;
+import io.dropwizard.core.Application;
+import io.dropwizard.core.setup.Bootstrap;
+import io.dropwizard.core.setup.Environment;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import jakarta.servlet.DispatcherType;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.EnumSet;
+
+/**
+ * The control plane: provisioning, keys, usage, payments, the admin API, the data plane's feed, and
+ * the drain of the data plane's usage journals into PostgreSQL.
+ */
+public final class ControlPlaneApplication extends Application<ControlPlaneConfiguration> {
+    private volatile Database database;
+    private volatile JournalDrain drain;
+    private volatile Transactions transactions;
+
+    public static void main(String[] args) throws Exception {
+        new ControlPlaneApplication().run(args);
+    }
+
+    @Override
+    public String getName() {
+        return "dexto-controlplane";
+    }
+
+    @Override
+    public void initialize(Bootstrap<ControlPlaneConfiguration> bootstrap) {
+        bootstrap.setConfigurationSourceProvider(new SubstitutingSourceProvider(
+                bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)));
+        bootstrap.addCommand(new DbCommand());
+        bootstrap.addCommand(new DevTokenCommand());
+    }
+
+    @Override
+    public void run(ControlPlaneConfiguration config, Environment env) throws Exception {
+        Database db = Database.open(config.getDatabase(), Path.of(config.getDataDir()), env.metrics(),
+                env.healthChecks());
+        env.lifecycle().manage(db);
+        db.migrate();
+        database = db;
+
+        FeedNotifier notifier = new FeedNotifier();
+        Transactions tx = new Transactions(db.dataSource(), notifier);
+        transactions = tx;
+        UserDao users = new UserDao(db.dataSource());
+        KeyDao keys = new KeyDao(db.dataSource());
+        LedgerDao ledger = new LedgerDao(db.dataSource());
+        UsageDao usage = new UsageDao(db.dataSource());
+        UpstreamKeyDao upstreamKeys = new UpstreamKeyDao(db.dataSource());
+
+        UpstreamKeyCipher cipher = UpstreamKeyCipher.fromBase64(config.getAuth().encryptionKey);
+        UpstreamKeysClient upstream = new UpstreamKeysClient(config.getUpstream().url,
+                config.getUpstream().provisioningKey, Duration.ofMillis(config.getUpstream().timeoutMillis),
+                env.getObjectMapper());
+        long minUpstreamLimit = Money.parseUsdExact(config.getUpstream().keyLimitUsd);
+        UserLocks locks = new UserLocks(db.dataSource());
+        Provisioner provisioner = new Provisioner(tx, locks, users, ledger, keys, upstreamKeys, upstream, cipher,
+                config.getTiers().defaultTier, Money.parseUsdExact(config.getCredits().introUsd), minUpstreamLimit);
+        UpstreamLimits limits = new UpstreamLimits(tx, locks, users, upstreamKeys, upstream, minUpstreamLimit);
+        env.lifecycle().manage(limits);
+
+        SessionTokens sessions = new SessionTokens(config.getAuth().jwtSecret, config.getAuth().jwtAudience,
+                config.getAuth().jwksUrl);
+        UserAuthenticator userAuth = new UserAuthenticator(sessions, keys);
+        StaticTokenAuth adminAuth = new StaticTokenAuth(config.getAuth().adminToken, "admin");
+        StaticTokenAuth internalAuth = new StaticTokenAuth(config.getAuth().internalToken, "internal");
+
+        FeedReader feed = new FeedReader(db.dataSource(), config.getTiers().asFeed());
+        env.lifecycle().manage(new FeedPruner(db.dataSource(), config.getFeed().retentionSeconds));
+
+        JournalDrain journalDrain = new JournalDrain(config.getJournal(),
+                config.getJournal().root(config.getDataDir()), tx, DrainFaults.NONE, env.metrics());
+        env.lifecycle().manage(journalDrain);
+        env.healthChecks().register("journal-drain",
+                new DrainHealthCheck(journalDrain, config.getJournal().unhealthyLagSeconds));
+        drain = journalDrain;
+
+        env.jersey().register(new ApiExceptionMapper());
+        env.jersey().register(new WebApplicationExceptionMapper());
+        env.jersey().register(new JsonExceptionMapper());
+        env.jersey().register(new DatabaseExceptionMapper());
+        env.jersey().register(new UnexpectedExceptionMapper());
+
+        env.jersey().register(new ProvisionResource(userAuth, provisioner, limits));
+        env.jersey().register(new KeysResource(userAuth, keys, users, tx));
+        env.jersey().register(new UsageResource(userAuth, usage, users, Clock.systemUTC()));
+        env.jersey().register(new AdminResource(adminAuth, tx, users, keys, ledger, usage, upstreamKeys,
+                new AuditDao(db.dataSource()), config.getTiers(), provisioner, limits));
+        env.jersey().register(new FeedResource(internalAuth, feed, notifier));
+        PaymentsModule.register(config, env, tx, userAuth, adminAuth, users, ledger, limits);
+
+        env.servlets().addFilter("request-id", new RequestIdFilter())
+                .addMappingForUrlPatterns(EnumSet.allOf(DispatcherType.class), true, "/*");
+        env.servlets().addFilter("cors", new CorsFilter(config.getCorsOrigins()))
+                .addMappingForUrlPatterns(EnumSet.allOf(DispatcherType.class), true, "/*");
+
+        PrometheusRegistry prometheus = new PrometheusRegistry();
+        prometheus.register(new DropwizardBridge(env.metrics()));
+        env.admin().addServlet("prometheus", new PrometheusServlet(prometheus)).addMapping("/metrics");
+    }
+
+    /** The running database (tests). */
+    public Database database() {
+        return database;
+    }
+
+    public JournalDrain drain() {
+        return drain;
+    }
+
+    public Transactions transactions() {
+        return transactions;
+    }
+}

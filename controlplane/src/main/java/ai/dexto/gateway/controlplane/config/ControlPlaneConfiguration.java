@@ -1,0 +1,79 @@
+package ai.dexto.gateway.controlplane.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.dropwizard.core.Configuration;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+
+/** The YAML of {@code ops/config/controlplane.yml}, every secret and address overridable by environment. */
+public final class ControlPlaneConfiguration extends Configuration {
+    @JsonProperty
+    private String dataDir = "./.dexto";
+
+    @Valid @NotNull @JsonProperty
+    private DatabaseSettings database = new DatabaseSettings();
+
+    @Valid @NotNull @JsonProperty
+    private AuthSettings auth = new AuthSettings();
+
+    @Valid @NotNull @JsonProperty
+    private UpstreamSettings upstream = new UpstreamSettings();
+
+    @Valid @NotNull @JsonProperty
+    private CreditSettings credits = new CreditSettings();
+
+    @Valid @NotNull @JsonProperty
+    private TierSettings tiers = new TierSettings();
+
+    @Valid @NotNull @JsonProperty
+    private JournalSettings journal = new JournalSettings();
+
+    @Valid @NotNull @JsonProperty
+    private FeedSettings feed = new FeedSettings();
+
+    @Valid @NotNull @JsonProperty
+    private StripeSettings stripe = new StripeSettings();
+
+    @JsonProperty
+    private String corsOrigins = "https://dexto.ai";
+
+    public String getDataDir() {
+        return dataDir;
+    }
+
+    public DatabaseSettings getDatabase() {
+        return database;
+    }
+
+    public AuthSettings getAuth() {
+        return auth;
+    }
+
+    public UpstreamSettings getUpstream() {
+        return upstream;
+    }
+
+    public CreditSettings getCredits() {
+        return credits;
+    }
+
+    public TierSettings getTiers() {
+        return tiers;
+    }
+
+    public JournalSettings getJournal() {
+        return journal;
+    }
+
+    public FeedSettings getFeed() {
+        return feed;
+    }
+
+    public StripeSettings getStripe() {
+        return stripe;
+    }
+
+    public String getCorsOrigins() {
+        return corsOrigins;
+    }
+}

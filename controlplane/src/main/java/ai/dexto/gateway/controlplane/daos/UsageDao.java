@@ -1,0 +1,115 @@
+package ai.dexto.gateway.controlplane.daos;
+
+import ai.dexto.gateway.controlplane.db.DatabaseException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/** Reads of a user's usage ledger; every query takes the user id, so one user never sees another's. */
+public final class UsageDao {
+    public record Totals(long requests, long tokens, long costNanos) {
+    }
+
+    public record ByModel(String model, long requests, long tokens, long costNanos) {
+    }
+
+    public record UsageRow(UUID requestId, String model, long keyId, long promptTokens, long completionTokens,
+                           long cachedTokens, long reasoningTokens, long billedCostNanos, String status,
+                           boolean streamed, int httpStatus, String sessionId, String generationId,
+                           Instant completedAt) {
+    }
+
+    /** Keyset position of the last row of a page: rows sort by (completed_at, request_id) descending. */
+    public record Position(Instant completedAt, UUID requestId) {
+    }
+
+    @FunctionalInterface
+    public interface RowSink {
+        void accept(UsageRow row) throws java.io.IOException;
+    }
+
+    private static final String ROW_COLUMNS = "request_id, model, key_id, prompt_tokens, completion_tokens, "
+            + "cached_tokens, reasoning_tokens, billed_cost_nanos, status, streamed, http_status, session_id, "
+            + "generation_id, completed_at";
+
+    private final DataSource ds;
+
+    public UsageDao(DataSource ds) {
+        this.ds = ds;
+    }
+
+    public Totals totals(String userId, Instant start, Instant end) {
+        return Jdbc.one(ds, "SELECT count(*), coalesce(sum(prompt_tokens + completion_tokens), 0), "
+                + "coalesce(sum(billed_cost_nanos), 0) FROM usage_ledger "
+                + "WHERE user_id = ? AND completed_at >= ? AND completed_at < ?", ps -> bind(ps, userId, start, end),
+                rs -> new Totals(rs.getLong(1), rs.getLong(2), rs.getLong(3)));
+    }
+
+    public List<ByModel> byModel(String userId, Instant start, Instant end) {
+        return Jdbc.query(ds, "SELECT model, count(*), coalesce(sum(prompt_tokens + completion_tokens), 0), "
+                + "coalesce(sum(billed_cost_nanos), 0) FROM usage_ledger "
+                + "WHERE user_id = ? AND completed_at >= ? AND completed_at < ? GROUP BY model ORDER BY 4 DESC, 1",
+                ps -> bind(ps, userId, start, end),
+                rs -> new ByModel(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)));
+    }
+
+    public List<UsageRow> recent(String userId, Instant start, Instant end, Position after, int limit) {
+        String sql = "SELECT " + ROW_COLUMNS + " FROM usage_ledger WHERE user_id = ? AND completed_at >= ? "
+                + "AND completed_at < ? " + (after == null ? "" : "AND (completed_at, request_id) < (?, ?) ")
+                + "ORDER BY completed_at DESC, request_id DESC LIMIT ?";
+        return Jdbc.query(ds, sql, ps -> {
+            bind(ps, userId, start, end);
+            int p = 4;
+            if (after != null) {
+                ps.setTimestamp(p++, Timestamp.from(after.completedAt()));
+                ps.setObject(p++, after.requestId());
+            }
+            ps.setInt(p, limit);
+        }, UsageDao::row);
+    }
+
+    /** Streams every row of the range, oldest first, with a server-side cursor (bounded memory). */
+    public void stream(String userId, Instant start, Instant end, RowSink sink) throws java.io.IOException {
+        try (Connection c = ds.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + ROW_COLUMNS + " FROM usage_ledger "
+                    + "WHERE user_id = ? AND completed_at >= ? AND completed_at < ? ORDER BY completed_at, request_id")) {
+                ps.setFetchSize(500);
+                bind(ps, userId, start, end);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        sink.accept(row(rs));
+                    }
+                }
+            } finally {
+                c.rollback();
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new DatabaseException(e);
+        }
+    }
+
+    /** All-time totals, for admin summaries. */
+    public Totals lifetime(String userId) {
+        return totals(userId, Instant.EPOCH, Instant.parse("9999-01-01T00:00:00Z"));
+    }
+
+    private static void bind(PreparedStatement ps, String userId, Instant start, Instant end) throws SQLException {
+        ps.setString(1, userId);
+        ps.setTimestamp(2, Timestamp.from(start));
+        ps.setTimestamp(3, Timestamp.from(end));
+    }
+
+    private static UsageRow row(ResultSet rs) throws SQLException {
+        return new UsageRow(rs.getObject(1, UUID.class), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
+                rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getString(9), rs.getBoolean(10), rs.getInt(11),
+                rs.getString(12), rs.getString(13), Jdbc.instant(rs, "completed_at"));
+    }
+}

@@ -1,0 +1,107 @@
+package ai.dexto.gateway.controlplane.journal;
+
+import ai.dexto.gateway.common.usage.UsageEvent;
+import java.util.Arrays;
+
+/**
+ * A batch of journaled usage events held column by column, the shape the drain's {@code unnest}
+ * statements take. Reused across batches by one drainer thread.
+ */
+final class UsageBatch {
+    int size;
+    String[] requestIds;
+    String[] userIds;
+    Long[] keyIds;
+    String[] nodeIds;
+    Long[] nodeSequences;
+    String[] models;
+    String[] generationIds;
+    Long[] promptTokens;
+    Long[] completionTokens;
+    Long[] cachedTokens;
+    Long[] reasoningTokens;
+    Long[] billedCosts;
+    Long[] upstreamCosts;
+    String[] statuses;
+    Boolean[] streamed;
+    Integer[] httpStatuses;
+    String[] sessionIds;
+    Long[] receivedAt;
+    Long[] firstByteAt;
+    Long[] completedAt;
+    /** The journal index of the last event added (the drain position once committed). */
+    long lastIndex = -1;
+
+    UsageBatch(int capacity) {
+        allocate(capacity);
+    }
+
+    private void allocate(int n) {
+        requestIds = new String[n];
+        userIds = new String[n];
+        keyIds = new Long[n];
+        nodeIds = new String[n];
+        nodeSequences = new Long[n];
+        models = new String[n];
+        generationIds = new String[n];
+        promptTokens = new Long[n];
+        completionTokens = new Long[n];
+        cachedTokens = new Long[n];
+        reasoningTokens = new Long[n];
+        billedCosts = new Long[n];
+        upstreamCosts = new Long[n];
+        statuses = new String[n];
+        streamed = new Boolean[n];
+        httpStatuses = new Integer[n];
+        sessionIds = new String[n];
+        receivedAt = new Long[n];
+        firstByteAt = new Long[n];
+        completedAt = new Long[n];
+    }
+
+    void add(UsageEvent e, long index) {
+        int i = size++;
+        requestIds[i] = e.requestId();
+        userIds[i] = e.userId;
+        keyIds[i] = e.keyId;
+        nodeIds[i] = e.nodeId;
+        nodeSequences[i] = e.nodeSequence;
+        models[i] = e.model == null ? "" : e.model;
+        generationIds[i] = e.generationId.length() == 0 ? null : e.generationId.toString();
+        promptTokens[i] = e.promptTokens;
+        completionTokens[i] = e.completionTokens;
+        cachedTokens[i] = e.cachedTokens;
+        reasoningTokens[i] = e.reasoningTokens;
+        billedCosts[i] = e.billedCostNanos;
+        upstreamCosts[i] = e.upstreamCostNanos;
+        statuses[i] = e.status.wireName();
+        streamed[i] = e.streamed;
+        httpStatuses[i] = e.httpStatus;
+        sessionIds[i] = e.sessionId.length() == 0 ? null : e.sessionId.toString();
+        receivedAt[i] = e.receivedAtMicros;
+        firstByteAt[i] = e.firstByteAtMicros;
+        completedAt[i] = e.completedAtMicros;
+        lastIndex = index;
+    }
+
+    /** Only the index moves (an unreadable document is skipped but its position still counts). */
+    void skip(long index) {
+        lastIndex = index;
+    }
+
+    boolean isEmpty() {
+        return size == 0;
+    }
+
+    void clear() {
+        for (Object[] column : new Object[][] {requestIds, userIds, nodeIds, models, generationIds, sessionIds}) {
+            Arrays.fill(column, 0, size, null);
+        }
+        size = 0;
+        lastIndex = -1;
+    }
+
+    <T> T[] head(T[] column) {
+        return Arrays.copyOf(column, size);
+    }
+}

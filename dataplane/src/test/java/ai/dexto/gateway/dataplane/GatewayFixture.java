@@ -1,0 +1,165 @@
+package ai.dexto.gateway.dataplane;
+
+import ai.dexto.gateway.common.apikey.ApiKeys;
+import ai.dexto.gateway.common.crypto.UpstreamKeyCipher;
+import ai.dexto.gateway.common.feed.FeedChanges;
+import ai.dexto.gateway.common.feed.FeedKey;
+import ai.dexto.gateway.common.feed.FeedSnapshot;
+import ai.dexto.gateway.common.feed.FeedTier;
+import ai.dexto.gateway.common.feed.FeedUser;
+import ai.dexto.gateway.common.usage.StringCache;
+import ai.dexto.gateway.common.usage.UsageEvent;
+import ai.dexto.gateway.common.usage.UsageEventCodec;
+import ai.dexto.gateway.common.usage.UsageQueues;
+import ai.dexto.gateway.sim.Sim;
+import ai.dexto.gateway.sim.SimConfig;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.wire.DocumentContext;
+
+/** The simulator as upstream, a gateway in process, and helpers to seed users and read the journal. */
+final class GatewayFixture implements AutoCloseable {
+    static final List<FeedTier> TIERS = List.of(new FeedTier("free", 60, 10, false),
+            new FeedTier("paid", 600, 100, false), new FeedTier("unlimited", 0, 0, true));
+    static final String MODEL = "openai/gpt-4o-mini";
+
+    final Sim sim;
+    final Gateway gateway;
+    final Path dataDir;
+    final String upstreamKey;
+    final UpstreamKeyCipher cipher = UpstreamKeyCipher.fromBase64(GatewayConfig.DEV_ENCRYPTION_KEY);
+    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final AtomicLong cursor = new AtomicLong(1);
+    private final SecureRandom random = new SecureRandom();
+
+    private GatewayFixture(Sim sim, Gateway gateway, Path dataDir, String upstreamKey) {
+        this.sim = sim;
+        this.gateway = gateway;
+        this.dataDir = dataDir;
+        this.upstreamKey = upstreamKey;
+    }
+
+    static GatewayFixture start(Consumer<GatewayConfig.Builder> tweak) throws Exception {
+        Sim sim = Sim.start(SimConfig.builder().openRouterPort(0).stripePort(0).build());
+        Path dir = Files.createTempDirectory("dexto-dp-");
+        GatewayConfig.Builder b = GatewayConfig.builder().port(0).opsPort(0).upstreamUrl(sim.openRouterBaseUrl())
+                .controlUrl("http://127.0.0.1:1").dataDir(dir).startFeed(false).ioThreads(2)
+                .breaker(1000, Duration.ofSeconds(5));
+        tweak.accept(b);
+        Gateway gateway = Gateway.start(b.build());
+        GatewayFixture f = new GatewayFixture(sim, gateway, dir, sim.mintKey("gateway-test", null));
+        gateway.apply(new FeedSnapshot(1, TIERS, List.of(), List.of()));
+        return f;
+    }
+
+    FeedUser user(String userId, long balanceNanos, String tier) {
+        return new FeedUser(userId, tier, balanceNanos, 0, cipher.seal(userId, upstreamKey));
+    }
+
+    /** Adds (or updates) a user with one fresh active key through feed changes; returns the key. */
+    String addUser(String userId, long balanceNanos, String tier) {
+        String key = ApiKeys.generate(random);
+        gateway.apply(new FeedChanges(cursor.incrementAndGet(), false, List.of(),
+                List.of(user(userId, balanceNanos, tier)),
+                List.of(new FeedKey(ApiKeys.hashHex(key), cursor.get(), userId, FeedKey.ACTIVE))));
+        return key;
+    }
+
+    void revoke(String key, String userId) {
+        gateway.apply(new FeedChanges(cursor.incrementAndGet(), false, List.of(), List.of(),
+                List.of(new FeedKey(ApiKeys.hashHex(key), 1, userId, FeedKey.REVOKED))));
+    }
+
+    HttpResponse<String> chat(String key, String body, String... headers) throws Exception {
+        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(gateway.url() + "/v1/chat/completions"))
+                .timeout(Duration.ofSeconds(20)).POST(HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json");
+        if (key != null) {
+            r.header("Authorization", "Bearer " + key);
+        }
+        for (int i = 0; i < headers.length; i += 2) {
+            r.header(headers[i], headers[i + 1]);
+        }
+        return http.send(r.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> get(String url, String... headers) throws Exception {
+        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET();
+        for (int i = 0; i < headers.length; i += 2) {
+            r.header(headers[i], headers[i + 1]);
+        }
+        return http.send(r.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static String body(boolean stream, Integer maxTokens) {
+        return "{\"model\":\"" + MODEL + "\",\"stream\":" + stream
+                + (maxTokens == null ? "" : ",\"max_tokens\":" + maxTokens)
+                + ",\"messages\":[{\"role\":\"user\",\"content\":\"Say hello to the gateway tests\"}]}";
+    }
+
+    /** Waits until at least {@code n} events are written, then reads them all. */
+    List<UsageEvent> journal(int n) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (gateway.journalWritten() < n && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        List<UsageEvent> events = new ArrayList<>();
+        try (ChronicleQueue q = UsageQueues.open(gateway.journalDir())) {
+            ExcerptTailer t = q.createTailer();
+            StringCache strings = new StringCache(64);
+            while (true) {
+                try (DocumentContext dc = t.readingDocument()) {
+                    if (!dc.isPresent()) {
+                        break;
+                    }
+                    UsageEvent e = new UsageEvent();
+                    UsageEventCodec.read(dc.wire().bytes(), e, strings);
+                    events.add(e);
+                }
+            }
+        }
+        return events;
+    }
+
+    /** Events of one request id. */
+    List<UsageEvent> eventsOf(String requestId, int atLeastTotal) throws InterruptedException {
+        List<UsageEvent> out = new ArrayList<>();
+        for (UsageEvent e : journal(atLeastTotal)) {
+            if (e.requestId().equals(requestId)) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    UsageEvent awaitEvent(String requestId) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            for (UsageEvent e : journal(0)) {
+                if (e.requestId().equals(requestId)) {
+                    return e;
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no usage event for " + requestId);
+    }
+
+    @Override
+    public void close() {
+        gateway.close();
+        sim.close();
+    }
+}

@@ -18,6 +18,7 @@ import ai.dexto.gateway.controlplane.db.Database;
 import ai.dexto.gateway.controlplane.db.Transactions;
 import ai.dexto.gateway.controlplane.errors.ApiExceptionMapper;
 import ai.dexto.gateway.controlplane.errors.DatabaseExceptionMapper;
+import ai.dexto.gateway.controlplane.errors.JsonErrorHandler;
 import ai.dexto.gateway.controlplane.errors.JsonExceptionMapper;
 import ai.dexto.gateway.controlplane.errors.UnexpectedExceptionMapper;
 import ai.dexto.gateway.controlplane.errors.WebApplicationExceptionMapper;
@@ -123,6 +124,7 @@ public final class ControlPlaneApplication extends Application<ControlPlaneConfi
                 new DrainHealthCheck(journalDrain, config.getJournal().unhealthyLagSeconds));
         drain = journalDrain;
 
+        env.getApplicationContext().setErrorHandler(new JsonErrorHandler());
         env.jersey().register(new ApiExceptionMapper());
         env.jersey().register(new WebApplicationExceptionMapper());
         env.jersey().register(new JsonExceptionMapper());

@@ -69,6 +69,8 @@ public final class JournalDrain implements Managed {
         }
         for (QueueDrainer d : drainers.values()) {
             d.stop();
+            metrics.remove("journal." + d.queueId() + ".events-behind");
+            metrics.remove("journal." + d.queueId() + ".seconds-behind");
         }
         drainers.clear();
     }

@@ -1,0 +1,42 @@
+package ai.dexto.gateway.controlplane.db;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.dexto.gateway.controlplane.config.DatabaseSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import org.junit.jupiter.api.Test;
+
+class EmbeddedDatabaseTest {
+    @Test
+    void withoutADatabaseUrlARealPostgresRunsUnderTheDataDirAndKeepsItsDataAcrossRestarts() throws Exception {
+        Path dataDir = Files.createTempDirectory("cp-embedded-");
+        DatabaseSettings settings = new DatabaseSettings();
+        Database first = Database.open(settings, dataDir, null, null);
+        try {
+            assertEquals(1, first.migrate());
+            try (Connection c = first.dataSource().getConnection(); Statement s = c.createStatement()) {
+                s.executeUpdate("INSERT INTO users (id) VALUES ('kept')");
+            }
+        } finally {
+            first.close();
+        }
+        assertTrue(Files.isRegularFile(dataDir.resolve("pg").resolve("PG_VERSION")));
+        assertTrue(Files.isDirectory(dataDir.resolve("pg-runtime")), "binaries unpacked per data dir");
+        Database second = Database.open(settings, dataDir, null, null);
+        try {
+            assertEquals(0, second.migrate());
+            try (Connection c = second.dataSource().getConnection(); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT count(*) FROM users WHERE id = 'kept'")) {
+                rs.next();
+                assertEquals(1, rs.getInt(1));
+            }
+        } finally {
+            second.close();
+        }
+    }
+}

@@ -93,6 +93,7 @@ public final class ChatExchange {
     private boolean waitingForCost;
     private boolean lookupDone;
     private boolean readWanted;
+    private boolean readOutstanding;
     private long lookedUpCost = -1;
     private long upstreamSentNanos;
     private long upstreamDoneNanos;
@@ -191,6 +192,7 @@ public final class ChatExchange {
     private void onRequestWritten(ChannelFuture f) {
         if (f.isSuccess()) {
             if (f.channel() == upstream) {
+                readOutstanding = true;
                 upstream.read();
             }
         } else {
@@ -210,6 +212,7 @@ public final class ChatExchange {
             return;
         }
         lastActivityNanos = System.nanoTime();
+        readOutstanding = false;
         if (msg instanceof HttpResponse r) {
             onHead(r);
         }
@@ -380,6 +383,11 @@ public final class ChatExchange {
             readWanted = true;
             return;
         }
+        // The upstream's silence is timed from when we asked for more, not while the client is slow.
+        if (!readOutstanding) {
+            readOutstanding = true;
+            lastActivityNanos = System.nanoTime();
+        }
         upstream.read();
     }
 
@@ -487,7 +495,8 @@ public final class ChatExchange {
         boolean beforeFirst = upstreamStatus == 0 || (stream && firstByteNanos == 0);
         long limit = beforeFirst ? relay.firstByteTimeoutNanos : relay.chunkTimeoutNanos;
         long idle = now - lastActivityNanos;
-        if (idle < limit || waitingForCost) {
+        boolean waitingOnClient = headSent && !readOutstanding;
+        if (idle < limit || waitingForCost || waitingOnClient) {
             timer = client.executor().schedule(timeoutCheck, Math.max(limit - idle, 1_000_000), TimeUnit.NANOSECONDS);
             return;
         }

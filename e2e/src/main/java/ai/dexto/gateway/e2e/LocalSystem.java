@@ -90,7 +90,13 @@ public final class LocalSystem implements AutoCloseable {
 
     /** Starts the simulator, control plane and gateway, and waits until the gateway is ready. */
     public static LocalSystem start() throws Exception {
+        return start(Map.of());
+    }
+
+    /** As {@link #start()}, with extra environment for every part (e.g. shorter gateway timeouts). */
+    public static LocalSystem start(Map<String, String> extraEnv) throws Exception {
         LocalSystem system = create();
+        system.env.putAll(extraEnv);
         try {
             system.startSim();
             system.startControlPlane();
@@ -105,6 +111,12 @@ public final class LocalSystem implements AutoCloseable {
     /** A system with nothing started yet, for callers that start only some parts. */
     public static LocalSystem create() throws IOException {
         return new LocalSystem(findRepo(), Files.createTempDirectory("dexto-e2e-"));
+    }
+
+    /** Sets an environment variable for the parts started after this call. */
+    public LocalSystem env(String name, String value) {
+        env.put(name, value);
+        return this;
     }
 
     public void startSim() throws Exception {

@@ -51,6 +51,10 @@ public final class CreditPolicy {
         while (n > 0 && worstCase(model, promptBound, n) > spendable) {
             n--;
         }
+        // Rounding (nano costs round up, the markup divides down) can leave a token or two unused.
+        for (int i = 0; i < 8 && n < cap && worstCase(model, promptBound, n + 1) <= spendable; i++) {
+            n++;
+        }
         return n;
     }
 }

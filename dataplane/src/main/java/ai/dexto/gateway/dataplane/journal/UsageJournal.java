@@ -57,8 +57,18 @@ public final class UsageJournal implements AutoCloseable {
                     t.setDaemon(true);
                     return t;
                 }, ProducerType.MULTI, new SleepingWaitStrategy());
-        disruptor.handleEventsWith(new Writer());
+        Writer writer = new Writer();
+        disruptor.handleEventsWith(writer);
         this.ring = disruptor.start();
+        try {
+            // The appender must exist (created on the writer thread) before anything can be published.
+            if (!writer.started.await(10, TimeUnit.SECONDS)) {
+                throw new java.io.IOException("journal writer did not start");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.IOException("interrupted while starting the journal writer", e);
+        }
         LOG.info("journal {} resumes after nodeSequence {}", directory, baseSequence);
     }
 
@@ -122,11 +132,13 @@ public final class UsageJournal implements AutoCloseable {
     }
 
     private final class Writer implements EventHandler<UsageEvent> {
+        private final java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
         private ExcerptAppender appender;
 
         @Override
         public void onStart() {
             appender = queue.createAppender();
+            started.countDown();
         }
 
         @Override

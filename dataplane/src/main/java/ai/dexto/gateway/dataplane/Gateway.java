@@ -101,6 +101,7 @@ public final class Gateway implements AutoCloseable {
         Transport transport = Transport.best();
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient upstreamHttp = upstreamClient(config);
         UpstreamKeyCipher cipher = UpstreamKeyCipher.fromBase64(config.encryptionKeyBase64());
         GatewayMetrics metrics = new GatewayMetrics();
         Accounts accounts = new Accounts();
@@ -114,7 +115,7 @@ public final class Gateway implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        ModelCatalog models = new ModelCatalog(http, config.upstreamUrl());
+        ModelCatalog models = new ModelCatalog(upstreamHttp, config.upstreamUrl());
         models.refresh();
         models.scheduleRefresh(background, config.modelsRefreshInterval());
         UsageJournal journal = new UsageJournal(config.journalDir(), config.nodeId(), config.journalRingSize());
@@ -133,7 +134,7 @@ public final class Gateway implements AutoCloseable {
 
         AccessLog accessLog = new AccessLog();
         Relay relay = new Relay(config, transport, breaker, journal, new CreditPolicy(config.markupBasisPoints()),
-                metrics, accessLog, new GenerationLookup(http, config.upstreamUrl()));
+                metrics, accessLog, new GenerationLookup(upstreamHttp, config.upstreamUrl()));
         KeyCheck keyCheck = new KeyCheck(new Authenticator(keys),
                 new KeyLookups(control, feed, keys, config.negativeKeyCacheTtl().toNanos()));
         Routes routes = new Routes(
@@ -181,6 +182,30 @@ public final class Gateway implements AutoCloseable {
             background.shutdownNow();
             throw e;
         }
+    }
+
+    /** The JDK client for the upstream's side APIs (models, generation stats), trusting the configured CA. */
+    private static HttpClient upstreamClient(GatewayConfig config) throws Exception {
+        HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5));
+        if (config.upstreamCaFile() != null) {
+            java.security.KeyStore ks = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+            ks.load(null, null);
+            try (java.io.InputStream in = java.nio.file.Files.newInputStream(config.upstreamCaFile())) {
+                int i = 0;
+                for (java.security.cert.Certificate c : java.security.cert.CertificateFactory.getInstance("X.509")
+                        .generateCertificates(in)) {
+                    ks.setCertificateEntry("ca-" + i++, c);
+                }
+            }
+            javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(ks);
+            javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+            ctx.init(null, tmf.getTrustManagers(), null);
+            b.sslContext(ctx);
+        }
+        return b.build();
     }
 
     public int port() {

@@ -39,7 +39,8 @@ public record GatewayConfig(
         boolean startFeed,
         int journalRingSize,
         int breakerFailureThreshold,
-        Duration breakerOpenDuration) {
+        Duration breakerOpenDuration,
+        Path upstreamCaFile) {
 
     /** Development default shared with the control plane; production sets {@code DEXTO_INTERNAL_TOKEN}. */
     public static final String DEV_INTERNAL_TOKEN = "dev-internal-token";
@@ -69,6 +70,7 @@ public record GatewayConfig(
         b.topUpUrl = env.getOrDefault("DEXTO_TOPUP_URL", b.topUpUrl);
         b.tlsCert = pathOf(env, "DEXTO_TLS_CERT");
         b.tlsKey = pathOf(env, "DEXTO_TLS_KEY");
+        b.upstreamCaFile = pathOf(env, "DEXTO_UPSTREAM_CA_FILE");
         b.ioThreads = intOf(env, "DEXTO_GATEWAY_IO_THREADS", b.ioThreads);
         b.maxConnections = intOf(env, "DEXTO_GATEWAY_MAX_CONNECTIONS", b.maxConnections);
         b.maxHeaderBytes = intOf(env, "DEXTO_GATEWAY_MAX_HEADER_BYTES", b.maxHeaderBytes);
@@ -136,6 +138,9 @@ public record GatewayConfig(
         public int journalRingSize = 1 << 14;
         public int breakerFailureThreshold = 5;
         public Duration breakerOpenDuration = Duration.ofSeconds(5);
+        /** Extra trust anchors (PEM) for an https upstream; null: the JVM's default trust store. */
+        public Path upstreamCaFile;
+        public Builder upstreamCaFile(Path p) { upstreamCaFile = p; return this; }
         public Builder breaker(int failures, Duration open) { breakerFailureThreshold = failures; breakerOpenDuration = open; return this; }
 
         public Builder port(int p) { port = p; return this; }
@@ -161,7 +166,7 @@ public record GatewayConfig(
                     maxConnections, maxHeaderBytes, maxBodyBytes, requestReadTimeout, idleTimeout,
                     upstreamConnectTimeout, upstreamFirstByteTimeout, upstreamChunkTimeout,
                     globalRequestsPerMinute, globalBurst, negativeKeyCacheTtl, modelsRefreshInterval,
-                    forwardSimHeaders, startFeed, journalRingSize, breakerFailureThreshold, breakerOpenDuration);
+                    forwardSimHeaders, startFeed, journalRingSize, breakerFailureThreshold, breakerOpenDuration, upstreamCaFile);
         }
     }
 }

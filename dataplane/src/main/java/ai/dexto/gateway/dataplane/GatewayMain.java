@@ -18,6 +18,8 @@ public final class GatewayMain {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 gateway.close();
+                System.out.println("GATEWAY STOPPED");
+                System.out.flush();
             } finally {
                 stopped.countDown();
             }

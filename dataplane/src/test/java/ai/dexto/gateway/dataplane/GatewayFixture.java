@@ -70,9 +70,14 @@ final class GatewayFixture implements AutoCloseable {
 
     /** Adds (or updates) a user with one fresh active key through feed changes; returns the key. */
     String addUser(String userId, long balanceNanos, String tier) {
+        return addUser(userId, balanceNanos, tier, upstreamKey);
+    }
+
+    /** As {@link #addUser(String, long, String)} with a given upstream key. */
+    String addUser(String userId, long balanceNanos, String tier, String upstream) {
         String key = ApiKeys.generate(random);
         gateway.apply(new FeedChanges(cursor.incrementAndGet(), false, List.of(),
-                List.of(user(userId, balanceNanos, tier)),
+                List.of(new FeedUser(userId, tier, balanceNanos, 0, cipher.seal(userId, upstream))),
                 List.of(new FeedKey(ApiKeys.hashHex(key), cursor.get(), userId, FeedKey.ACTIVE))));
         return key;
     }

@@ -53,9 +53,17 @@ public final class Relay {
         this.generations = generations;
         this.firstByteTimeoutNanos = config.upstreamFirstByteTimeout().toNanos();
         this.chunkTimeoutNanos = config.upstreamChunkTimeout().toNanos();
-        SslContext ssl = target.tls() ? SslContextBuilder.forClient()
-                .sslProvider(OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK)
-                .endpointIdentificationAlgorithm("HTTPS").build() : null;
+        SslContext ssl = null;
+        if (target.tls()) {
+            SslContextBuilder b = SslContextBuilder.forClient()
+                    .sslProvider(OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK)
+                    .endpointIdentificationAlgorithm("HTTPS");
+            if (config.upstreamCaFile() != null) {
+                b.trustManager(config.upstreamCaFile().toFile());
+            }
+            ssl = b.build();
+        }
+        final SslContext tls = ssl;
         this.template = new Bootstrap()
                 .channel(transport.clientChannel())
                 .option(ChannelOption.AUTO_READ, false)
@@ -65,8 +73,8 @@ public final class Relay {
                     @Override
                     protected void initChannel(Channel ch) {
                         ChannelPipeline p = ch.pipeline();
-                        if (ssl != null) {
-                            p.addLast("tls", ssl.newHandler(ch.alloc(), target.host(), target.port()));
+                        if (tls != null) {
+                            p.addLast("tls", tls.newHandler(ch.alloc(), target.host(), target.port()));
                         }
                         p.addLast("codec", new HttpClientCodec(8192, 64 * 1024, 64 * 1024));
                         p.addLast("idle", new IdleStateHandler(0, 0, 60, TimeUnit.SECONDS));

@@ -119,6 +119,7 @@ public final class Gateway implements AutoCloseable {
         models.refresh();
         models.scheduleRefresh(background, config.modelsRefreshInterval());
         UsageJournal journal = new UsageJournal(config.journalDir(), config.nodeId(), config.journalRingSize());
+        journal.replayRecentSpend(1_000_000, (user, seq, billed) -> accounts.getOrCreate(user).settle(0, billed, seq));
         CircuitBreaker breaker = new CircuitBreaker(config.breakerFailureThreshold(),
                 config.breakerOpenDuration().toNanos());
         metrics.gauge("dexto_gateway_key_cache_size", "API keys held in memory", keys::size);

@@ -131,6 +131,27 @@ class ChatRelayIT {
     }
 
     @Test
+    void restartedNodeStillCountsItsUnappliedSpend() throws Exception {
+        try (GatewayFixture g = GatewayFixture.start(b -> { })) {
+            String k = g.addUser("user-restart", Money.ofUsd(1), "unlimited");
+            HttpResponse<String> r = g.chat(k, GatewayFixture.body(false, 10));
+            long cost = Money.parseUsd(r.headers().firstValue("x-dexto-cost-usd").orElseThrow());
+            g.awaitEvent(r.headers().firstValue("x-dexto-request-id").orElseThrow());
+            g.gateway.close();
+            try (Gateway again = Gateway.start(g.gateway.config())) {
+                again.apply(new ai.dexto.gateway.common.feed.FeedSnapshot(5, GatewayFixture.TIERS,
+                        List.of(g.user("user-restart", Money.ofUsd(1), "unlimited")), List.of()));
+                assertEquals(Money.ofUsd(1) - cost, again.account("user-restart").spendable(),
+                        "the control plane has not applied it yet (applied_sequence 0)");
+                again.apply(new ai.dexto.gateway.common.feed.FeedChanges(6, false, List.of(), List.of(
+                        new ai.dexto.gateway.common.feed.FeedUser("user-restart", "unlimited", Money.ofUsd(1) - cost, 1,
+                                null)), List.of()));
+                assertEquals(Money.ofUsd(1) - cost, again.account("user-restart").spendable(), "applied: counted once");
+            }
+        }
+    }
+
+    @Test
     void keepAliveConnectionServesManyRequestsAndNodeSequenceIncreases() throws Exception {
         for (int i = 0; i < 5; i++) {
             assertEquals(200, f.chat(key, GatewayFixture.body(i % 2 == 0, 5)).statusCode());

@@ -164,7 +164,11 @@ final class GatewayFixture implements AutoCloseable {
 
     @Override
     public void close() {
-        gateway.close();
+        try {
+            gateway.close();
+        } catch (RuntimeException alreadyClosed) {
+            // a test may have closed it to restart the node
+        }
         sim.close();
     }
 }

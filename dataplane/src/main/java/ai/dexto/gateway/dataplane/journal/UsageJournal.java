@@ -119,6 +119,33 @@ public final class UsageJournal implements AutoCloseable {
         queue.close();
     }
 
+    /** One journaled charge, as replayed at start. */
+    public interface SpendSink {
+        void spent(String userId, long nodeSequence, long billedNanos);
+    }
+
+    /**
+     * Replays the most recent {@code limit} events with a charge, newest first, so a restarted node
+     * counts its own spend that the control plane may not have applied yet (the feed then drops what
+     * it has applied, by sequence). Without this a restart would briefly overstate balances.
+     */
+    public void replayRecentSpend(int limit, SpendSink sink) {
+        ExcerptTailer tailer = queue.createTailer().direction(TailerDirection.BACKWARD).toEnd();
+        UsageEvent e = new UsageEvent();
+        StringCache strings = new StringCache(1024);
+        for (int n = 0; n < limit; n++) {
+            try (DocumentContext dc = tailer.readingDocument()) {
+                if (!dc.isPresent()) {
+                    return;
+                }
+                UsageEventCodec.read(dc.wire().bytes(), e, strings);
+            }
+            if (e.billedCostNanos > 0 && e.userId != null) {
+                sink.spent(e.userId, e.nodeSequence, e.billedCostNanos);
+            }
+        }
+    }
+
     static long lastSequence(ChronicleQueue queue) {
         ExcerptTailer tailer = queue.createTailer().direction(TailerDirection.BACKWARD).toEnd();
         UsageEvent last = new UsageEvent();

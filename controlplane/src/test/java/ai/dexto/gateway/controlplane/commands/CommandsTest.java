@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -65,6 +64,5 @@ class CommandsTest {
             assertEquals(1, rs.getInt(1));
         }
         assertTrue(run("db", "migrate", ControlPlaneHarness.CONFIG).contains("migrations applied: 0"));
-        assertEquals(Optional.empty(), Optional.empty());
     }
 }

@@ -12,7 +12,6 @@ import ai.dexto.gateway.controlplane.support.TestDatabase;
 import com.codahale.metrics.MetricRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -264,9 +263,5 @@ class JournalDrainTest {
         try (var q = ai.dexto.gateway.common.usage.UsageQueues.open(dir)) {
             return q.lastIndex();
         }
-    }
-
-    static Connection unused() {
-        return null;
     }
 }

@@ -13,8 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -35,7 +36,12 @@ public final class ControlPlaneHarness {
     private Http api;
     private Http admin;
 
-    public ControlPlaneHarness(ConfigOverride... extra) {
+    public ControlPlaneHarness() {
+        this(Map.of());
+    }
+
+    /** @param extra configuration overrides (Dropwizard paths) replacing the harness's defaults */
+    public ControlPlaneHarness(Map<String, String> extra) {
         sim = Sim.start(SimConfig.builder().openRouterPort(0).stripePort(0).ioThreads(1)
                 .stripeWebhookSecret(WEBHOOK_SECRET).build());
         try {
@@ -44,24 +50,25 @@ public final class ControlPlaneHarness {
             throw new UncheckedIOException(e);
         }
         databaseUrl = TestPostgres.newDatabase();
-        List<ConfigOverride> overrides = new ArrayList<>(List.of(
-                ConfigOverride.config("server.applicationConnectors[0].port", "0"),
-                ConfigOverride.config("server.adminConnectors[0].port", "0"),
-                ConfigOverride.config("logging.level", "WARN"),
-                ConfigOverride.config("server.requestLog.appenders[0].threshold", "OFF"),
-                ConfigOverride.config("dataDir", dataDir.toString()),
-                ConfigOverride.config("database.url", databaseUrl),
-                ConfigOverride.config("database.maxPoolSize", "24"),
-                ConfigOverride.config("auth.jwtSecret", JWT_SECRET),
-                ConfigOverride.config("auth.adminToken", ADMIN_TOKEN),
-                ConfigOverride.config("auth.internalToken", INTERNAL_TOKEN),
-                ConfigOverride.config("upstream.url", sim.openRouterBaseUrl()),
-                ConfigOverride.config("upstream.provisioningKey", SimConfig.DEFAULT_PROVISIONING_KEY),
-                ConfigOverride.config("stripe.apiBase", sim.stripeBaseUrl()),
-                ConfigOverride.config("stripe.secretKey", SimConfig.DEFAULT_STRIPE_SECRET_KEY),
-                ConfigOverride.config("stripe.webhookSecret", WEBHOOK_SECRET),
-                ConfigOverride.config("journal.rescanMillis", "200")));
-        overrides.addAll(Arrays.asList(extra));
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("server.applicationConnectors[0].port", "0");
+        config.put("server.adminConnectors[0].port", "0");
+        config.put("logging.level", "WARN");
+        config.put("dataDir", dataDir.toString());
+        config.put("database.url", databaseUrl);
+        config.put("database.maxPoolSize", "24");
+        config.put("auth.jwtSecret", JWT_SECRET);
+        config.put("auth.adminToken", ADMIN_TOKEN);
+        config.put("auth.internalToken", INTERNAL_TOKEN);
+        config.put("upstream.url", sim.openRouterBaseUrl());
+        config.put("upstream.provisioningKey", SimConfig.DEFAULT_PROVISIONING_KEY);
+        config.put("stripe.apiBase", sim.stripeBaseUrl());
+        config.put("stripe.secretKey", SimConfig.DEFAULT_STRIPE_SECRET_KEY);
+        config.put("stripe.webhookSecret", WEBHOOK_SECRET);
+        config.put("journal.rescanMillis", "200");
+        config.putAll(extra);
+        List<ConfigOverride> overrides = new ArrayList<>();
+        config.forEach((k, v) -> overrides.add(ConfigOverride.config(k, v)));
         app = new DropwizardAppExtension<>(ControlPlaneApplication.class, CONFIG,
                 overrides.toArray(ConfigOverride[]::new));
     }

@@ -101,7 +101,6 @@ public final class ChatExchange {
     private long firstByteNanos;
     private CompositeByteBuf aggregate;
     private ByteBuf held;
-    private ChannelFuture lastWrite;
     private ScheduledFuture<?> timer;
     private int answeredStatus;
 
@@ -276,7 +275,7 @@ public final class ChatExchange {
                 upstreamEnded();
                 endStream(c);
             } else {
-                lastWrite = client.write(c);
+                client.write(c, client.voidPromise());
             }
             return;
         }
@@ -316,7 +315,7 @@ public final class ChatExchange {
         writeCostComment();
         Object first = parked.pollFirst();
         if (first instanceof HttpContent c) {
-            lastWrite = client.write(c);
+            client.write(c, client.voidPromise());
         }
         Object next;
         while (!waitingForCost && (next = parked.poll()) != null) {
@@ -356,11 +355,15 @@ public final class ChatExchange {
             return;
         }
         if (headSent) {
-            client.flush();
-            ChannelFuture w = lastWrite;
-            lastWrite = null;
-            if (w != null && !w.isDone()) {
+            // Chunks go out with the void promise (no allocation per chunk); one empty marker write per
+            // read batch completes when everything before it is on the socket: then read more.
+            ChannelFuture w = client.writeAndFlush(Unpooled.EMPTY_BUFFER);
+            if (!w.isDone()) {
                 w.addListener(readNext);
+                return;
+            }
+            if (!w.isSuccess()) {
+                onClientGone();
                 return;
             }
         }
@@ -663,7 +666,7 @@ public final class ChatExchange {
 
     private void writeBytes(ByteBuf b) {
         if (b.isReadable()) {
-            lastWrite = client.write(new DefaultHttpContent(b));
+            client.write(new DefaultHttpContent(b), client.voidPromise());
         } else {
             b.release();
         }

@@ -89,6 +89,7 @@ public final class ControlPlaneApplication extends Application<ControlPlaneConfi
         database = db;
 
         FeedNotifier notifier = new FeedNotifier();
+        env.lifecycle().manage(notifier); // stopped before the database: long polls end first
         Transactions tx = new Transactions(db.dataSource(), notifier);
         transactions = tx;
         UserDao users = new UserDao(db.dataSource());

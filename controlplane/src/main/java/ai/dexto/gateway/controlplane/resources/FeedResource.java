@@ -62,7 +62,7 @@ public final class FeedResource {
             long seen = notifier.generation();
             FeedChanges changes = feed.changes(n, from);
             long leftMillis = (deadline - System.nanoTime()) / 1_000_000L;
-            if (changes.resnapshot() || changes.cursor() != from || leftMillis <= 0) {
+            if (changes.resnapshot() || changes.cursor() != from || leftMillis <= 0 || notifier.closed()) {
                 return changes;
             }
             notifier.awaitAfter(seen, Math.min(leftMillis, 1_000));

@@ -96,7 +96,7 @@ final class UsageLedgerWriter {
     private static void ensureUsers(Connection c, UsageBatch b) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
                 "WITH ids AS (SELECT DISTINCT unnest(?::text[]) AS id), "
-                        + "u AS (INSERT INTO users (id) SELECT id FROM ids ON CONFLICT (id) DO NOTHING RETURNING id) "
+                        + "u AS (INSERT INTO users (id) SELECT id FROM ids ORDER BY id ON CONFLICT (id) DO NOTHING RETURNING id) "
                         + "INSERT INTO balances (user_id, balance_nanos) SELECT id, 0 FROM u")) {
             ps.setArray(1, c.createArrayOf("text", b.head(b.userIds)));
             ps.executeUpdate();
@@ -107,7 +107,9 @@ final class UsageLedgerWriter {
         if (debits.isEmpty()) {
             return;
         }
-        // sorted user ids: concurrent drains lock balance rows in one order
+        // concurrent drains (one per node) lock the rows they share in one order: no deadlocks
+        lockInOrder(c, "SELECT 1 FROM balances WHERE user_id = ANY(?::text[]) ORDER BY user_id FOR UPDATE",
+                c.createArrayOf("text", debits.keySet().toArray()));
         try (PreparedStatement ps = c.prepareStatement(
                 "UPDATE balances b SET balance_nanos = b.balance_nanos - d.amount, version = b.version + 1, "
                         + "updated_at = now() FROM (SELECT * FROM unnest(?::text[], ?::bigint[]) "
@@ -122,12 +124,25 @@ final class UsageLedgerWriter {
         if (keyUse.isEmpty()) {
             return;
         }
+        lockInOrder(c, "SELECT 1 FROM api_keys WHERE id = ANY(?::bigint[]) ORDER BY id FOR UPDATE",
+                c.createArrayOf("bigint", new java.util.TreeSet<>(keyUse.keySet()).toArray()));
         try (PreparedStatement ps = c.prepareStatement(
                 "UPDATE api_keys k SET last_used_at = greatest(coalesce(k.last_used_at, d.ts), d.ts) "
                         + "FROM unnest(?::bigint[], ?::timestamptz[]) AS d(id, ts) WHERE k.id = d.id")) {
             ps.setArray(1, c.createArrayOf("bigint", keyUse.keySet().toArray()));
             ps.setArray(2, c.createArrayOf("timestamptz", keyUse.values().toArray()));
             ps.executeUpdate();
+        }
+    }
+
+    private static void lockInOrder(Connection c, String sql, java.sql.Array ids) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setArray(1, ids);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    // rows are locked as they are read
+                }
+            }
         }
     }
 

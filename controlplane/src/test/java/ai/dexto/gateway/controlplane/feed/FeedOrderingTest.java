@@ -132,6 +132,21 @@ class FeedOrderingTest {
         assertEquals(start + (long) writers * perWriter, cursors.get(cursors.size() - 1));
     }
 
+    @Test
+    void aReaderBehindThePrunedLogIsToldToResnapshot() throws Exception {
+        db.createUser("pruned", 0);
+        long before = feed.headCursor();
+        LedgerDao ledger = new LedgerDao(db.database.dataSource());
+        db.transactions.inTransaction(t -> ledger.credit(t, "pruned", 5, LedgerDao.Kind.ADMIN, "t", "t", null));
+        long head = feed.headCursor();
+        db.execute("UPDATE feed_changes SET created_at = now() - interval '2 days'");
+        new FeedPruner(db.database.dataSource(), 24 * 3600).prune();
+        assertTrue(feed.changes("n", before).resnapshot(), "changes after 'before' are gone");
+        FeedChanges current = feed.changes("n", head);
+        assertFalse(current.resnapshot(), "a reader at the head is still served");
+        assertEquals(head, current.cursor());
+    }
+
     private static void bump(Connection c, String user) throws Exception {
         try (PreparedStatement ps = c.prepareStatement("UPDATE balances SET balance_nanos = balance_nanos + 1 WHERE user_id = ?")) {
             ps.setString(1, user);

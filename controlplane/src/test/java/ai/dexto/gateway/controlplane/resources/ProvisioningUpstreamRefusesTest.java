@@ -12,16 +12,32 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The upstream refuses to mint (a wrong provisioning key): 502, and no user, balance or key is left behind. */
+/** The upstream and Stripe refuse us (wrong keys): 502s, and nothing is left half written. */
 class ProvisioningUpstreamRefusesTest {
     static final ControlPlaneHarness H = new ControlPlaneHarness(
-            java.util.Map.of("upstream.provisioningKey", "sk-or-prov-wrong"));
+            java.util.Map.of("upstream.provisioningKey", "sk-or-prov-wrong", "stripe.secretKey", "sk_test_wrong"));
     @RegisterExtension
     static final DropwizardAppExtension<?> APP = H.app;
 
     @AfterAll
     static void stopSim() {
         H.close();
+    }
+
+    @Test
+    void aRefusedCheckoutIsA502AndItsTransactionIsMarkedFailed() throws Exception {
+        String user = ControlPlaneHarness.newUserId();
+        try (Connection c = H.application().database().dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("WITH u AS (INSERT INTO users (id) VALUES (?) RETURNING id) "
+                     + "INSERT INTO balances (user_id, balance_nanos) SELECT id, 0 FROM u")) {
+            ps.setString(1, user);
+            ps.executeUpdate();
+        }
+        Http.Reply r = H.api().post("/api/stripe/create-checkout-session", H.jwt(user), "{\"amount_usd\":10}");
+        assertEquals(502, r.status(), r.toString());
+        Http.Reply list = H.api().get("/me/transactions", H.jwt(user));
+        assertEquals("failed", list.json().path("transactions").get(0).path("status").asText());
+        assertEquals("0.00", H.api().get("/me/usage", H.jwt(user)).json().path("balance").asText());
     }
 
     @Test

@@ -8,6 +8,7 @@ import ai.dexto.gateway.controlplane.auth.UserAuthenticator;
 import ai.dexto.gateway.controlplane.commands.DbCommand;
 import ai.dexto.gateway.controlplane.commands.DevTokenCommand;
 import ai.dexto.gateway.controlplane.config.ControlPlaneConfiguration;
+import ai.dexto.gateway.controlplane.config.DevelopmentDefaults;
 import ai.dexto.gateway.controlplane.daos.AuditDao;
 import ai.dexto.gateway.controlplane.daos.KeyDao;
 import ai.dexto.gateway.controlplane.daos.LedgerDao;
@@ -53,12 +54,17 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The control plane: provisioning, keys, usage, payments, the admin API, the data plane's feed, and
  * the drain of the data plane's usage journals into PostgreSQL.
  */
 public final class ControlPlaneApplication extends Application<ControlPlaneConfiguration> {
+    private static final Logger log = LoggerFactory.getLogger(ControlPlaneApplication.class);
+
     private volatile Database database;
     private volatile JournalDrain drain;
     private volatile Transactions transactions;
@@ -82,6 +88,11 @@ public final class ControlPlaneApplication extends Application<ControlPlaneConfi
 
     @Override
     public void run(ControlPlaneConfiguration config, Environment env) throws Exception {
+        List<String> devSecrets = DevelopmentDefaults.inUse(config);
+        if (!devSecrets.isEmpty()) {
+            log.warn("development secrets in use for {}: set them in the environment for any shared deployment",
+                    devSecrets);
+        }
         Database db = Database.open(config.getDatabase(), Path.of(config.getDataDir()), env.metrics(),
                 env.healthChecks());
         env.lifecycle().manage(db);

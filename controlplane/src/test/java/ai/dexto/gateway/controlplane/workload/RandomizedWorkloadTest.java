@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * 120 users, three data-plane journals written concurrently, admin top-ups and debits interleaved,
+ * 120 users, three data-plane journals written concurrently, Stripe top-ups (each delivered twice)
+ * and admin credits and debits interleaved,
  * the drain stopped and restarted midway: in the end every event is billed once and the audit holds.
  */
 class RandomizedWorkloadTest {
@@ -55,7 +56,7 @@ class RandomizedWorkloadTest {
         AtomicLongArray spent = new AtomicLongArray(users);
         AtomicLongArray credited = new AtomicLongArray(users);
         AtomicLong events = new AtomicLong();
-        ExecutorService pool = Executors.newFixedThreadPool(5);
+        ExecutorService pool = Executors.newFixedThreadPool(6);
         List<Future<?>> work = new ArrayList<>();
         for (int node = 0; node < 3; node++) {
             String nodeId = "wl-node-" + node;
@@ -89,6 +90,24 @@ class RandomizedWorkloadTest {
                         "{\"amount_usd\":\"" + Money.format(Money.ofCents(cents)) + "\",\"reason\":\"workload\"}");
                 assertEquals(200, r.status(), r.toString());
                 credited.addAndGet(u, Money.ofCents(cents));
+            }
+            return null;
+        }));
+        H.sim.stripe().setWebhook("http://127.0.0.1:" + H.app.getLocalPort() + "/api/stripe/webhook",
+                ControlPlaneHarness.WEBHOOK_SECRET);
+        work.add(pool.submit(() -> {
+            Random random = new Random(11);
+            for (int i = 0; i < 20; i++) {
+                int u = random.nextInt(users);
+                long usd = List.of(5L, 10L, 25L).get(random.nextInt(3));
+                Http.Reply r = H.api().post("/api/stripe/create-checkout-session", H.jwt(ids.get(u)),
+                        "{\"amount_usd\":" + usd + "}");
+                assertEquals(200, r.status(), r.toString());
+                String eventId = H.sim.stripe().completeSession(r.json().path("sessionId").asText(), true, false);
+                for (int status : H.sim.stripe().deliver(eventId, 2)) {
+                    assertEquals(200, status);
+                }
+                credited.addAndGet(u, Money.ofUsd(usd));
             }
             return null;
         }));

@@ -51,6 +51,8 @@ public final class KeyDao {
     }
 
     public IssuedKey issue(Tx tx, String userId, String name) throws SQLException {
+        // the user row's lock serialises issuers: two parallel rotations both succeed, one after the other
+        Jdbc.one(tx.connection(), "SELECT 1 FROM users WHERE id = ? FOR NO KEY UPDATE", ps -> ps.setString(1, userId), rs -> 1);
         Long revoked = Jdbc.one(tx.connection(),
                 "UPDATE api_keys SET status = 'revoked', revoked_at = now() "
                         + "WHERE user_id = ? AND status = 'active' RETURNING id",

@@ -160,6 +160,31 @@ class UsageAndIsolationTest {
     }
 
     @Test
+    void parallelRotationsAllSucceedAndLeaveExactlyOneActiveKey() throws Exception {
+        String user = ControlPlaneHarness.newUserId();
+        H.provision(user);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(6);
+        try {
+            java.util.List<java.util.concurrent.Future<Http.Reply>> replies = new java.util.ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                replies.add(pool.submit(() -> H.api().post("/keys/rotate", H.jwt(user), null)));
+            }
+            for (java.util.concurrent.Future<Http.Reply> f : replies) {
+                assertEquals(200, f.get().status(), f.get().toString());
+            }
+        } finally {
+            pool.shutdown();
+        }
+        JsonNode keys = H.api().get("/keys", H.jwt(user)).json().path("keys");
+        assertEquals(7, keys.size());
+        int active = 0;
+        for (JsonNode k : keys) {
+            active += "active".equals(k.path("status").asText()) ? 1 : 0;
+        }
+        assertEquals(1, active);
+    }
+
+    @Test
     void keysListRotateAndRevokeNeverReturnHashes() {
         String user = ControlPlaneHarness.newUserId();
         String key = H.provision(user);

@@ -18,7 +18,7 @@ class EmbeddedDatabaseTest {
         DatabaseSettings settings = new DatabaseSettings();
         Database first = Database.open(settings, dataDir, null, null);
         try {
-            assertEquals(1, first.migrate());
+            assertEquals(2, first.migrate());
             try (Connection c = first.dataSource().getConnection(); Statement s = c.createStatement()) {
                 s.executeUpdate("INSERT INTO users (id) VALUES ('kept')");
             }

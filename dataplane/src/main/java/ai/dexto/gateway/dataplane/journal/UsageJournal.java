@@ -77,9 +77,13 @@ public final class UsageJournal implements AutoCloseable {
         if (ring.tryPublishEvent(translator, settlement)) {
             return true;
         }
-        drops.incrementAndGet();
+        long dropped = drops.incrementAndGet();
         settlement.account.release(settlement.reservedNanos);
-        LOG.error("journal ring full: usage event of request {} dropped", settlement.draft.requestId());
+        if ((dropped & (dropped - 1)) == 0) {
+            // 1st, 2nd, 4th, 8th…: loud without flooding the log when the writer is stuck.
+            LOG.error("journal ring full: usage event of request {} dropped ({} drops so far)",
+                    settlement.draft.requestId(), dropped);
+        }
         return false;
     }
 

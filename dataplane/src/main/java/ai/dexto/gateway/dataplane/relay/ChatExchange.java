@@ -99,6 +99,7 @@ public final class ChatExchange {
     private long upstreamDoneNanos;
     private long lastActivityNanos;
     private long firstByteNanos;
+    private ChunkFramer framer;
     private CompositeByteBuf aggregate;
     private ByteBuf held;
     private ScheduledFuture<?> timer;
@@ -256,6 +257,7 @@ public final class ChatExchange {
             answeredStatus = 200;
             relay.metrics.streamStarted();
             client.write(head);
+            framer = new ChunkFramer(client.pipeline().context("codec"));
         } else {
             aggregate = client.alloc().compositeBuffer(1024);
         }
@@ -275,7 +277,7 @@ public final class ChatExchange {
                 upstreamEnded();
                 endStream(c);
             } else {
-                client.write(c, client.voidPromise());
+                framer.write(c.content());
             }
             return;
         }
@@ -315,7 +317,7 @@ public final class ChatExchange {
         writeCostComment();
         Object first = parked.pollFirst();
         if (first instanceof HttpContent c) {
-            client.write(c, client.voidPromise());
+            framer.write(c.content());
         }
         Object next;
         while (!waitingForCost && (next = parked.poll()) != null) {
@@ -345,7 +347,12 @@ public final class ChatExchange {
                 return;
             }
             writeCostComment();
-            client.writeAndFlush(last).addListener(f -> answered(f.isSuccess() ? 200 : 499));
+            if (last.content().isReadable()) {
+                framer.write(last.content().retain());
+            }
+            last.release();
+            framer.finish();
+            client.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(f -> answered(f.isSuccess() ? 200 : 499));
             settle(UsageStatus.COMPLETED);
         });
     }
@@ -521,7 +528,8 @@ public final class ChatExchange {
         if (headSent) {
             byte[] event = ("data: " + new String(HttpErrors.json("upstream_error", code, message),
                     StandardCharsets.UTF_8) + "\n\n").getBytes(StandardCharsets.UTF_8);
-            client.write(new DefaultHttpContent(Unpooled.wrappedBuffer(event)));
+            framer.write(Unpooled.wrappedBuffer(event));
+            framer.finish();
             client.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(ChannelFutureListener.CLOSE);
             answered(200);
         } else {
@@ -665,11 +673,7 @@ public final class ChatExchange {
     }
 
     private void writeBytes(ByteBuf b) {
-        if (b.isReadable()) {
-            client.write(new DefaultHttpContent(b), client.voidPromise());
-        } else {
-            b.release();
-        }
+        framer.write(b);
     }
 
     private static ByteBuf join(ByteBuf first, ByteBuf second) {
@@ -705,6 +709,9 @@ public final class ChatExchange {
     }
 
     private void releaseBuffers() {
+        if (framer != null) {
+            framer.close();
+        }
         if (held != null) {
             held.release();
             held = null;

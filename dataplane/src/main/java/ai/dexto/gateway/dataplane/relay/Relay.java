@@ -67,6 +67,7 @@ public final class Relay {
         this.template = new Bootstrap()
                 .channel(transport.clientChannel())
                 .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.ALLOCATOR, io.netty.buffer.PooledByteBufAllocator.DEFAULT)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.upstreamConnectTimeout().toMillis())
                 .handler(new ChannelInitializer<Channel>() {

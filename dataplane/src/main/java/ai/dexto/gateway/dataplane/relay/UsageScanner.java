@@ -247,20 +247,29 @@ public final class UsageScanner {
         return true;
     }
 
+    /**
+     * Finds {@code needle} in {@code [from, to)}: anchors on the needle's last byte with
+     * {@link ByteBuf#indexOf(int, int, byte)} (a word-at-a-time search) and checks the rest backwards.
+     * The keys we look for end in rare bytes ({@code {}, {@code :}), so few candidates get that far.
+     */
     static int indexOf(ByteBuf b, int from, int to, byte[] needle) {
-        byte first = needle[0];
-        int last = to - needle.length;
-        outer:
-        for (int i = from; i <= last; i++) {
-            if (b.getByte(i) != first) {
-                continue;
+        int n = needle.length;
+        byte anchor = needle[n - 1];
+        int i = from + n - 1;
+        while (i < to) {
+            int at = b.indexOf(i, to, anchor);
+            if (at < 0) {
+                return -1;
             }
-            for (int j = 1; j < needle.length; j++) {
-                if (b.getByte(i + j) != needle[j]) {
-                    continue outer;
-                }
+            int start = at - n + 1;
+            int j = n - 2;
+            while (j >= 0 && b.getByte(start + j) == needle[j]) {
+                j--;
             }
-            return i;
+            if (j < 0) {
+                return start;
+            }
+            i = at + 1;
         }
         return -1;
     }

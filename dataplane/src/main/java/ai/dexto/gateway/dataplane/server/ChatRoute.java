@@ -109,6 +109,14 @@ public final class ChatRoute {
                     body.error()), d));
             return;
         }
+        if (!models.loaded()) {
+            body.discard();
+            FullHttpResponse r = HttpErrors.of(503, "service_unavailable", "models_unavailable",
+                    "The model list is not loaded yet; retry shortly.");
+            r.headers().set(HttpHeaderNames.RETRY_AFTER, "5");
+            router.respond(withRate(r, d));
+            return;
+        }
         ModelInfo model = models.find(body.model());
         if (model == null) {
             body.discard();

@@ -51,6 +51,7 @@ import io.dropwizard.core.setup.Environment;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import jakarta.servlet.DispatcherType;
 import java.nio.file.Path;
+import org.eclipse.jetty.util.component.LifeCycle;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -95,12 +96,28 @@ public final class ControlPlaneApplication extends Application<ControlPlaneConfi
         }
         Database db = Database.open(config.getDatabase(), Path.of(config.getDataDir()), env.metrics(),
                 env.healthChecks());
+        try {
+            db.migrate();
+            wire(config, env, db);
+        } catch (Exception | Error e) {
+            db.close(); // an embedded PostgreSQL must not outlive a failed start
+            throw e;
+        }
+    }
+
+    private void wire(ControlPlaneConfiguration config, Environment env, Database db) {
         env.lifecycle().manage(db);
-        db.migrate();
         database = db;
 
         FeedNotifier notifier = new FeedNotifier();
-        env.lifecycle().manage(notifier); // stopped before the database: long polls end first
+        env.lifecycle().manage(notifier);
+        // Jetty's graceful stop waits for in-flight requests: release long polls as soon as stopping begins
+        env.lifecycle().addEventListener(new LifeCycle.Listener() {
+            @Override
+            public void lifeCycleStopping(LifeCycle event) {
+                notifier.stop();
+            }
+        });
         Transactions tx = new Transactions(db.dataSource(), notifier);
         transactions = tx;
         UserDao users = new UserDao(db.dataSource());

@@ -16,6 +16,8 @@ import org.flywaydb.core.Flyway;
  * reporting into Dropwizard's metrics and health checks; migrations applied before anything else.
  */
 public final class Database implements Managed {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Database.class);
+
     private final EmbeddedDatabase embedded;
     private final HikariDataSource pool;
 
@@ -80,6 +82,7 @@ public final class Database implements Managed {
         pool.close();
         if (embedded != null) {
             embedded.close();
+            log.info("embedded PostgreSQL stopped");
         }
     }
 }

@@ -30,7 +30,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
                 .setDataDirectory(data)
                 .setCleanDataDirectory(false)
                 .setOverrideWorkingDirectory(runtime.toFile())
-                .setRegisterShutdownHook(true)
+                .setRegisterShutdownHook(false) // stopped by the lifecycle, after the pool (a JVM hook would race it)
                 .setServerConfig("listen_addresses", "127.0.0.1")
                 .start();
         log.info("embedded PostgreSQL on 127.0.0.1:{} with data in {}", pg.getPort(), data);

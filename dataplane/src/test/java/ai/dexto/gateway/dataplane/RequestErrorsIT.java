@@ -132,14 +132,24 @@ class RequestErrorsIT {
         }
         pool.shutdown();
         assertTrue(ok > 0 && refused > 0, ok + " ok, " + refused + " refused");
-        long spendable = f.gateway.account("user-race").spendable();
-        assertTrue(spendable >= 0, "spendable " + spendable);
         long journaled = 0;
-        for (ai.dexto.gateway.common.usage.UsageEvent e : f.journal(0)) {
-            if (e.userId.equals("user-race")) {
-                journaled += e.billedCostNanos;
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        int events = -1;
+        while (events != ok && System.nanoTime() < deadline) {
+            // Settlement follows the answer on the event loop; wait until every answer is journaled.
+            Thread.sleep(20);
+            events = 0;
+            journaled = 0;
+            for (ai.dexto.gateway.common.usage.UsageEvent e : f.journal(0)) {
+                if (e.userId.equals("user-race")) {
+                    events++;
+                    journaled += e.billedCostNanos;
+                }
             }
         }
+        assertEquals(ok, events);
+        long spendable = f.gateway.account("user-race").spendable();
+        assertTrue(spendable >= 0, "spendable " + spendable);
         assertTrue(journaled <= balance, "billed " + journaled + " of " + balance);
         assertEquals(balance - journaled, spendable, "no reservation left open");
     }

@@ -1,6 +1,5 @@
 package ai.dexto.gateway.dataplane.server;
 
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -25,6 +24,15 @@ public final class BodyLimit extends HttpObjectAggregator {
         FullHttpResponse r = HttpErrors.of(413, "invalid_request_error", "request_too_large",
                 "The request body is larger than " + maxBytes + " bytes.");
         r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+        // Closing while the client is still sending makes the kernel answer with a reset, which can
+        // destroy the 413 before the client reads it. Keep reading (the aggregator discards the rest of
+        // the body) and close a moment later.
+        ctx.writeAndFlush(r);
+        ctx.channel().config().setAutoRead(true);
+        ctx.executor().schedule(() -> {
+            ctx.close();
+        }, DRAIN_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
+
+    private static final long DRAIN_MILLIS = 1_000;
 }

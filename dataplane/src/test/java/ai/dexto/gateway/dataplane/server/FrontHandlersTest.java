@@ -30,6 +30,9 @@ class FrontHandlersTest {
         assertEquals(413, out.status().code());
         assertTrue(out.content().toString(StandardCharsets.UTF_8).contains("\"code\":\"request_too_large\""));
         out.release();
+        assertTrue(ch.isOpen(), "keeps reading a moment so the client gets the 413 rather than a reset");
+        ch.advanceTimeBy(2, TimeUnit.SECONDS);
+        ch.runScheduledPendingTasks();
         assertFalse(ch.isOpen());
     }
 

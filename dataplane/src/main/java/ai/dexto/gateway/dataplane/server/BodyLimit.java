@@ -27,7 +27,10 @@ public final class BodyLimit extends HttpObjectAggregator {
         // Closing while the client is still sending makes the kernel answer with a reset, which can
         // destroy the 413 before the client reads it. Keep reading (the aggregator discards the rest of
         // the body) and close a moment later.
-        ctx.writeAndFlush(r);
+        // Written below the keep-alive handler, which would otherwise close at once on "Connection: close".
+        // (Writing from the keep-alive handler's own context passes the encoder but not that handler.)
+        io.netty.channel.ChannelHandlerContext keepAlive = ctx.pipeline().context("keepAlive");
+        (keepAlive != null ? keepAlive : ctx).writeAndFlush(r);
         ctx.channel().config().setAutoRead(true);
         ctx.executor().schedule(() -> {
             ctx.close();

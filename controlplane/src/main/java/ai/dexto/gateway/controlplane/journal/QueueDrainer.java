@@ -105,6 +105,7 @@ final class QueueDrainer implements Runnable {
         try (ChronicleQueue queue = UsageQueues.open(dir); ExcerptTailer tailer = queue.createTailer()) {
             resume(queue, tailer);
             long batchStarted = 0;
+            long lastCommit = 0;
             while (running) {
                 boolean present;
                 try (DocumentContext dc = tailer.readingDocument()) {
@@ -123,9 +124,14 @@ final class QueueDrainer implements Runnable {
                         }
                     }
                 }
+                long now = System.nanoTime();
                 boolean full = batch.size >= batchSize;
-                boolean old = batchStarted != 0 && System.nanoTime() - batchStarted >= batchNanos;
-                if (batch.lastIndex >= 0 && (!present || full || old)) {
+                boolean old = batchStarted != 0 && now - batchStarted >= batchNanos;
+                // Caught up: commit at once if the last commit is at least batchMillis old (a trickle
+                // is billed immediately); under steady load gather batchMillis of events instead, so
+                // each transaction's fixed cost is spread over many events.
+                boolean idleSinceCommit = !present && now - lastCommit >= batchNanos;
+                if (batch.lastIndex >= 0 && (full || old || idleSinceCommit)) {
                     long lastCompletedMicros = batch.size > 0 ? batch.completedAt[batch.size - 1] : 0;
                     int inserted = writer.apply(queueId, batch);
                     if (lastCompletedMicros > 0) {
@@ -135,11 +141,14 @@ final class QueueDrainer implements Runnable {
                     consecutiveFailures = 0;
                     batch.clear();
                     batchStarted = 0;
+                    lastCommit = System.nanoTime();
                     updateLag(queue, tailer);
                 } else if (!present) {
-                    eventsBehind = 0;
-                    drainedThroughMillis = System.currentTimeMillis();
-                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+                    if (batch.lastIndex < 0) {
+                        eventsBehind = 0;
+                        drainedThroughMillis = System.currentTimeMillis();
+                    }
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(batch.lastIndex < 0 ? 5 : 1));
                 }
             }
         }

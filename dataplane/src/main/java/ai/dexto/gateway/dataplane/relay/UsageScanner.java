@@ -3,14 +3,14 @@ package ai.dexto.gateway.dataplane.relay;
 import ai.dexto.gateway.common.money.Money;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.util.ByteProcessor;
 import java.nio.charset.StandardCharsets;
 
 /**
  * Finds the generation id, the usage and the cost in upstream bytes without copying or decoding
- * them: SSE lines are located with {@link ByteBuf#forEachByte} and searched in place; numbers are
- * parsed from a small reused scratch array with {@link Money#parse}. Only a line split across two
- * buffers is copied (into a reused buffer) so it can be read whole.
+ * them: SSE lines are located with {@link ByteBuf#indexOf} and searched in place. Only the usage
+ * object, once found, is copied (at most {@value #USAGE_WINDOW} bytes, into a reused array) so its
+ * six fields are read with plain array scans instead of a checked {@code getByte} per byte, and a line
+ * split across two buffers is copied (into a reused buffer) so it can be read whole.
  *
  * <p>For streams, {@link #scanSse} also reports where {@code data: [DONE]} starts, so the relay can
  * insert the cost comment before it, and where an incomplete trailing line that may become
@@ -28,12 +28,18 @@ public final class UsageScanner {
     private static final byte[] REASONING = "\"reasoning_tokens\":".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] CACHED = "\"cached_tokens\":".getBytes(StandardCharsets.US_ASCII);
     private static final int MAX_LINE = 1 << 20;
+    /** The usage object with its details is ~300 bytes; a non-streamed answer ends with it. */
+    private static final int USAGE_WINDOW = 2048;
 
     public final StringBuilder generationId = new StringBuilder(64);
     public long promptTokens = -1;
     public long completionTokens = -1;
     public long reasoningTokens;
     public long cachedTokens;
+    /** Which of the six fields the usage object being read has given already (its first value counts). */
+    private int seen;
+    /** Where the last {@link #number} ended (past a closing quote). */
+    private int numberEnd;
     /** {@code usage.cost} in nanos, -1 until seen. */
     public long costNanos = -1;
     /** {@code cost_details.upstream_inference_cost} (BYOK), 0 when null or absent. */
@@ -48,8 +54,8 @@ public final class UsageScanner {
     public int holdFrom;
 
     private final byte[] scratch = new byte[48];
+    private final byte[] window = new byte[USAGE_WINDOW];
     private final ByteBuf partial = Unpooled.buffer(256);
-    private final ByteProcessor findLf = ByteProcessor.FIND_LF;
 
     public boolean usageSeen() {
         return costNanos >= 0;
@@ -67,7 +73,8 @@ public final class UsageScanner {
         int start = buf.readerIndex();
         int end = buf.writerIndex();
         while (start < end) {
-            int lf = buf.forEachByte(start, end - start, findLf);
+            // indexOf searches a word at a time; a ByteProcessor would be called once per byte
+            int lf = buf.indexOf(start, end, (byte) '\n');
             if (lf < 0) {
                 break;
             }
@@ -101,12 +108,21 @@ public final class UsageScanner {
         int from = body.readerIndex();
         int to = body.writerIndex();
         readGenerationId(body, from, to);
-        int usage = -1;
-        for (int at = indexOf(body, from, to, USAGE); at >= 0; at = indexOf(body, at + 1, to, USAGE)) {
-            usage = at;
-        }
+        // The answer's top-level usage comes last: look for the last "usage":{ in the tail first.
+        int tailFrom = Math.max(from, to - USAGE_WINDOW);
+        int n = to - tailFrom;
+        body.getBytes(tailFrom, window, 0, n);
+        int usage = lastIndexOf(window, 0, n, USAGE);
         if (usage >= 0) {
-            readUsage(body, usage, to);
+            readUsage(window, usage, n);
+            return;
+        }
+        int last = -1;
+        for (int at = indexOf(body, from, to, USAGE); at >= 0; at = indexOf(body, at + 1, to, USAGE)) {
+            last = at;
+        }
+        if (last >= 0) {
+            readUsage(body, last, to);
         }
     }
 
@@ -148,35 +164,104 @@ public final class UsageScanner {
     }
 
     private void readUsage(ByteBuf b, int from, int to) {
-        long v = tokens(b, from, to, PROMPT);
-        if (v >= 0) {
-            promptTokens = v;
-        }
-        v = tokens(b, from, to, COMPLETION);
-        if (v >= 0) {
-            completionTokens = v;
-        }
-        v = tokens(b, from, to, REASONING);
-        if (v >= 0) {
-            reasoningTokens = v;
-        }
-        v = tokens(b, from, to, CACHED);
-        if (v >= 0) {
-            cachedTokens = v;
-        }
-        long upstream = amount(b, from, to, UPSTREAM_COST);
-        upstreamInferenceNanos = Math.max(0, upstream);
-        long cost = amount(b, from, to, COST);
-        if (cost >= 0) {
-            costNanos = cost;
+        int n = Math.min(to - from, USAGE_WINDOW);
+        b.getBytes(from, window, 0, n);
+        readUsage(window, 0, n);
+    }
+
+    /**
+     * One pass over the usage object starting at {@code "usage":{} in {@code b[from, to)}: each key at
+     * any depth is compared with the six we want, the first value of each is kept, and the pass ends
+     * where the object closes.
+     */
+    private void readUsage(byte[] b, int from, int to) {
+        seen = 0;
+        upstreamInferenceNanos = 0; // null or absent in this object: no BYOK charge
+        int i = from + USAGE.length;
+        int depth = 1;
+        while (i < to && depth > 0) {
+            byte c = b[i];
+            if (c == '{') {
+                depth++;
+                i++;
+            } else if (c == '}') {
+                depth--;
+                i++;
+            } else if (c == '"') {
+                int close = i + 1;
+                while (close < to && b[close] != '"') {
+                    close++;
+                }
+                int afterKey = close + 1;
+                if (afterKey < to && b[afterKey] == ':') {
+                    i = value(b, i + 1, close, afterKey + 1, to);
+                } else {
+                    i = afterKey;
+                }
+            } else {
+                i++;
+            }
         }
     }
 
-    private long tokens(ByteBuf b, int from, int to, byte[] key) {
-        int len = numberAfter(b, from, to, key);
-        if (len <= 0) {
-            return -1;
+    /** Reads the value of key {@code b[keyFrom, keyTo)} at {@code at} if it is one we want; where to go on. */
+    private int value(byte[] b, int keyFrom, int keyTo, int at, int to) {
+        while (at < to && b[at] == ' ') {
+            at++;
         }
+        int len = number(b, at, to);
+        if (len == 0) {
+            return at; // an object, string, null or boolean: the main loop walks through it
+        }
+        if (is(b, keyFrom, keyTo, PROMPT) && first(1)) {
+            promptTokens = tokens(len);
+        } else if (is(b, keyFrom, keyTo, COMPLETION) && first(2)) {
+            completionTokens = tokens(len);
+        } else if (is(b, keyFrom, keyTo, REASONING) && first(4)) {
+            reasoningTokens = Math.max(0, tokens(len));
+        } else if (is(b, keyFrom, keyTo, CACHED) && first(8)) {
+            cachedTokens = Math.max(0, tokens(len));
+        } else if (is(b, keyFrom, keyTo, COST) && first(16)) {
+            long cost = amount(len);
+            if (cost >= 0) {
+                costNanos = cost;
+            }
+        } else if (is(b, keyFrom, keyTo, UPSTREAM_COST) && first(32)) {
+            upstreamInferenceNanos = Math.max(0, amount(len));
+        }
+        return numberEnd;
+    }
+
+    private boolean first(int bit) {
+        boolean first = (seen & bit) == 0;
+        seen |= bit;
+        return first;
+    }
+
+    /** Copies the number at {@code at} (bare or quoted) into {@code scratch}; its length, 0 if none. */
+    private int number(byte[] b, int at, int to) {
+        int i = at;
+        if (i < to && b[i] == '"') {
+            i++;
+        }
+        int len = 0;
+        while (i < to && len < scratch.length) {
+            byte c = b[i];
+            if ((c >= '0' && c <= '9') || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E') {
+                scratch[len++] = c;
+                i++;
+            } else {
+                break;
+            }
+        }
+        if (len > 0 && b[at] == '"' && i < to && b[i] == '"') {
+            i++;
+        }
+        numberEnd = i;
+        return len;
+    }
+
+    private long tokens(int len) {
         long v = 0;
         for (int i = 0; i < len; i++) {
             byte c = scratch[i];
@@ -188,11 +273,7 @@ public final class UsageScanner {
         return v;
     }
 
-    private long amount(ByteBuf b, int from, int to, byte[] key) {
-        int len = numberAfter(b, from, to, key);
-        if (len <= 0) {
-            return -1;
-        }
+    private long amount(int len) {
         try {
             return Money.parse(scratch, 0, len, Money.SCALE, true);
         } catch (NumberFormatException e) {
@@ -200,29 +281,18 @@ public final class UsageScanner {
         }
     }
 
-    /** Copies the number following {@code key} into {@code scratch}; its length, 0 for null/absent. */
-    private int numberAfter(ByteBuf b, int from, int to, byte[] key) {
-        int at = indexOf(b, from, to, key);
-        if (at < 0) {
-            return 0;
+    /** Whether {@code b[from, to)} is {@code "name":} without its quotes and colon. */
+    private static boolean is(byte[] b, int from, int to, byte[] quotedKey) {
+        int n = quotedKey.length - 3; // the key is stored as "name":
+        if (to - from != n) {
+            return false;
         }
-        int i = at + key.length;
-        while (i < to && b.getByte(i) == ' ') {
-            i++;
-        }
-        if (i < to && b.getByte(i) == '"') {
-            i++;
-        }
-        int len = 0;
-        while (i < to && len < scratch.length) {
-            byte c = b.getByte(i++);
-            if ((c >= '0' && c <= '9') || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E') {
-                scratch[len++] = c;
-            } else {
-                break;
+        for (int i = 0; i < n; i++) {
+            if (b[from + i] != quotedKey[i + 1]) {
+                return false;
             }
         }
-        return len;
+        return true;
     }
 
     private static boolean mayBecomeDone(ByteBuf b, int from, int to) {
@@ -270,6 +340,19 @@ public final class UsageScanner {
                 return start;
             }
             i = at + 1;
+        }
+        return -1;
+    }
+
+    static int lastIndexOf(byte[] b, int from, int to, byte[] needle) {
+        outer:
+        for (int i = to - needle.length; i >= from; i--) {
+            for (int j = 0; j < needle.length; j++) {
+                if (b[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
         }
         return -1;
     }

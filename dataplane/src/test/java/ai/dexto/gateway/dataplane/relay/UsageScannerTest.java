@@ -83,4 +83,23 @@ class UsageScannerTest {
         assertEquals(-1, s.upstreamChargeNanos());
         s.release();
     }
+
+    @Test
+    void usageFieldsAreReadWhateverTheirOrderQuotingAndNesting() {
+        UsageScanner s = new UsageScanner();
+        // keys after the usage object must not be taken for its own; a quoted cost still parses
+        s.scanJson(ascii("{\"id\":\"gen-7\",\"usage\":{\"cost_details\":{\"upstream_inference_cost\":\"0.000002\"},"
+                + "\"cost\":\"0.0000125\",\"completion_tokens_details\":{\"reasoning_tokens\":3},"
+                + "\"prompt_tokens_details\":{\"cached_tokens\":4},\"is_byok\":true,\"completion_tokens\":9,"
+                + "\"prompt_tokens\":11},\"extra\":{\"prompt_tokens\":99,\"cost\":5}}"));
+        assertEquals("gen-7", s.generationId.toString());
+        assertEquals(11, s.promptTokens);
+        assertEquals(9, s.completionTokens);
+        assertEquals(3, s.reasoningTokens);
+        assertEquals(4, s.cachedTokens);
+        assertEquals(12_500, s.costNanos);
+        assertEquals(2_000, s.upstreamInferenceNanos);
+        assertEquals(14_500, s.upstreamChargeNanos());
+        s.release();
+    }
 }

@@ -21,6 +21,7 @@ public final class Authenticator {
         final byte[] out = new byte[32];
         final KeyHash probe = new KeyHash();
         final Window window = new Window();
+        byte[] ascii = new byte[64];
         KeyEntry entry;
 
         public KeyHash hash() {
@@ -70,9 +71,15 @@ public final class Authenticator {
     private static void hash(CharSequence key, Scratch s) {
         MessageDigest d = s.digest;
         d.reset();
-        for (int i = 0; i < key.length(); i++) {
-            d.update((byte) key.charAt(i));
+        int n = key.length();
+        if (s.ascii.length < n) {
+            s.ascii = new byte[n];
         }
+        // one bulk update: a well-formed key is ASCII, and update(byte) costs a call per byte
+        for (int i = 0; i < n; i++) {
+            s.ascii[i] = (byte) key.charAt(i);
+        }
+        d.update(s.ascii, 0, n);
         try {
             d.digest(s.out, 0, 32);
         } catch (DigestException e) {

@@ -26,8 +26,10 @@ public final class GatewayMetrics {
 
     private static final double[] LATENCY_BUCKETS = {
             0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120};
+    /** Fine below 100 µs, where the gateway's own time should stay (target p50 ≤ 20 µs, p99 ≤ 100 µs). */
     private static final double[] OVERHEAD_BUCKETS = {
-            0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1};
+            0.000005, 0.00001, 0.000015, 0.00002, 0.00003, 0.00004, 0.00005, 0.000075, 0.0001, 0.00015,
+            0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1};
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Counter requests;

@@ -34,6 +34,11 @@ public final class LoadHarness implements Callable<Integer> {
     double seconds = 10;
     @Option(names = "--warmup", description = "Warm-up seconds per run, not measured (default ${DEFAULT-VALUE}).")
     double warmup = 3;
+    @Option(names = "--prewarm", description = "Unmeasured seconds per target and workload before any run, so "
+            + "the JVMs (gateway, control plane, simulator) run compiled code when measured (default ${DEFAULT-VALUE}).")
+    double prewarm = 20;
+    @Option(names = "--access-log", description = "Keep the gateway's per-request access log on (nginx's is off).")
+    boolean accessLog;
     @Option(names = "--connections", description = "Keep-alive connections (default ${DEFAULT-VALUE}).")
     int connections = 32;
     @Option(names = "--rate", description = "Fixed request rate for the latency runs (default ${DEFAULT-VALUE}/s).")
@@ -62,6 +67,9 @@ public final class LoadHarness implements Callable<Integer> {
              LoadGenerator generator = new LoadGenerator()) {
             // The gateway's global bucket (10,000/min by default) would measure itself, not the relay.
             system.env("DEXTO_GLOBAL_REQUESTS_PER_MINUTE", "1000000000");
+            // nginx runs with access_log off; so does the gateway (its usage journal still records every
+            // request, and that is what the drain bills from).
+            system.env("DEXTO_ACCESS_LOG", accessLog ? "INFO" : "OFF");
             system.startSim();
             String simUrl = system.simUrl();
             URI sim = URI.create(simUrl);
@@ -100,17 +108,23 @@ public final class LoadHarness implements Callable<Integer> {
                         user.apiKey(), model));
             }
 
+            if (prewarm > 0) {
+                for (String workload : workloads) {
+                    for (LoadTarget t : byName.values()) {
+                        generator.closedLoop(withWorkload(t, model, workload.equals("streamed")), workload,
+                                connections, 0, prewarm);
+                    }
+                }
+            }
             for (String workload : workloads) {
                 boolean streamed = workload.equals("streamed");
                 for (LoadTarget t : byName.values()) {
-                    results.add(generator.closedLoop(withWorkload(t, model, streamed), workload, connections,
-                            warmup, seconds));
-                    System.err.println(Report.line(results.get(results.size() - 1)));
+                    measure(results, system, t, () -> generator.closedLoop(withWorkload(t, model, streamed), workload,
+                            connections, warmup, seconds));
                 }
                 for (LoadTarget t : byName.values()) {
-                    results.add(generator.fixedRate(withWorkload(t, model, streamed), workload, connections, rate,
-                            warmup, seconds));
-                    System.err.println(Report.line(results.get(results.size() - 1)));
+                    measure(results, system, t, () -> generator.fixedRate(withWorkload(t, model, streamed), workload,
+                            connections, rate, warmup, seconds));
                 }
             }
             if (byName.containsKey("gateway") && propagationTrials > 0) {
@@ -128,6 +142,19 @@ public final class LoadHarness implements Callable<Integer> {
             Files.writeString(out, report);
         }
         return 0;
+    }
+
+    /** One run; for the gateway also its exported in-process overhead over that run. */
+    private static void measure(List<LoadResult> results, LocalSystem system, LoadTarget t, Callable<LoadResult> run)
+            throws Exception {
+        boolean gateway = t.name().equals("gateway");
+        OverheadScrape before = gateway ? OverheadScrape.of(system.gatewayOpsUrl()) : null;
+        LoadResult r = run.call();
+        if (gateway) {
+            r = r.withOverhead(OverheadScrape.of(system.gatewayOpsUrl()).minus(before));
+        }
+        results.add(r);
+        System.err.println(Report.line(r));
     }
 
     private LoadTarget target(String name, String base, String path, String bearer, String model) {

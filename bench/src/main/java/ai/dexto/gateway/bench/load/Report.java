@@ -13,7 +13,8 @@ final class Report {
         return String.format(Locale.ROOT, "%-8s %-13s %-11s %8.0f req/s  p50 %7.3f ms  p99 %7.3f ms  p99.9 %7.3f ms"
                         + "  ttfb p50 %7.3f ms  errors %d",
                 r.target(), r.workload(), r.mode(), r.throughput(), r.latencyMillis(50), r.latencyMillis(99),
-                r.latencyMillis(99.9), r.ttfbMillis(50), r.errors());
+                r.latencyMillis(99.9), r.ttfbMillis(50), r.errors())
+                + (r.overhead() == null ? "" : "  overhead " + r.overhead().summary());
     }
 
     static String markdown(List<LoadResult> results, Map<String, String> notes, int connections, int rate, int chunks,
@@ -28,19 +29,21 @@ final class Report {
                     r.target(), r.workload(), r.mode(), r.throughput(), r.latencyMillis(50), r.latencyMillis(99),
                     r.latencyMillis(99.9), r.ttfbMillis(50), r.ttfbMillis(99), r.errors()));
         }
-        md.append("\n| workload | mode | gateway/direct req/s | gateway/nginx req/s | gateway−direct p50 ms | gateway−direct p99 ms |\n");
-        md.append("| --- | --- | ---: | ---: | ---: | ---: |\n");
+        md.append("\n| workload | mode | gateway/direct req/s | gateway/nginx req/s | gateway−direct p50 ms | gateway−direct p99 ms "
+                + "| gateway overhead p50 µs | overhead p99 µs |\n");
+        md.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         for (LoadResult g : results) {
             if (!g.target().equals("gateway")) {
                 continue;
             }
             LoadResult d = find(results, "direct", g);
             LoadResult n = find(results, "nginx", g);
-            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s |%n", g.workload(), g.mode(),
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s |%n", g.workload(), g.mode(),
                     d == null ? "–" : ratio(g.throughput(), d.throughput()),
                     n == null ? "–" : ratio(g.throughput(), n.throughput()),
                     d == null ? "–" : String.format(Locale.ROOT, "%.3f", g.latencyMillis(50) - d.latencyMillis(50)),
-                    d == null ? "–" : String.format(Locale.ROOT, "%.3f", g.latencyMillis(99) - d.latencyMillis(99))));
+                    d == null ? "–" : String.format(Locale.ROOT, "%.3f", g.latencyMillis(99) - d.latencyMillis(99)),
+                    micros(g, 50), micros(g, 99)));
         }
         if (!notes.isEmpty()) {
             md.append('\n');
@@ -62,6 +65,11 @@ final class Report {
             }
         }
         return null;
+    }
+
+    private static String micros(LoadResult g, double percentile) {
+        return g.overhead() == null || g.overhead().count() == 0 ? "–"
+                : String.format(Locale.ROOT, "%.1f", g.overhead().percentileMicros(percentile));
     }
 
     private static String ratio(double a, double b) {

@@ -71,6 +71,7 @@ public class RelayChunkBenchmark {
         ByteBuf upstreamBytes = chunk.content().retain();
         scanner.scanSse(upstreamBytes);
         framer.write(upstreamBytes);
+        framer.emit();
         client.flush();
         return drain();
     }

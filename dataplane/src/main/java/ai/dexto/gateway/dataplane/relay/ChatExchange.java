@@ -336,6 +336,7 @@ public final class ChatExchange {
             onUpstreamMessage(next);
         }
         if (!finished) {
+            framer.emit();
             client.flush();
             onUpstreamReadComplete();
         }
@@ -374,8 +375,9 @@ public final class ChatExchange {
             return;
         }
         if (headSent) {
-            // Chunks go out with the void promise (no allocation per chunk); one empty marker write per
-            // read batch completes when everything before it is on the socket: then read more.
+            // The batch's bytes go out as one chunk with the void promise (no allocation per chunk); one
+            // empty marker write per read batch completes when everything before it is on the socket.
+            framer.emit();
             ChannelFuture w = client.writeAndFlush(Unpooled.EMPTY_BUFFER);
             if (!w.isDone()) {
                 w.addListener(readNext);

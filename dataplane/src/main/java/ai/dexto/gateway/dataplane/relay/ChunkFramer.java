@@ -2,6 +2,7 @@ package ai.dexto.gateway.dataplane.relay;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.LastHttpContent;
 
@@ -12,6 +13,11 @@ import io.netty.handler.codec.http.LastHttpContent;
  * buffer and the upstream's bytes follow untouched. The CRLF ending a chunk travels at the start of the
  * next header; {@link #finish} writes the last one and hands the terminator to the encoder (which also
  * resets its state for the next response on the connection).
+ *
+ * <p>Buffers written during one upstream read batch are gathered (without copying, as components of
+ * one composite) and go out as a single chunk at {@link #emit}: an upstream that sends twenty SSE
+ * events in one packet costs one chunk header and two writes instead of forty. Chunk boundaries carry
+ * no meaning in HTTP, and SSE is framed by its own blank lines.
  */
 public final class ChunkFramer {
     private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
@@ -19,7 +25,11 @@ public final class ChunkFramer {
     private static final int ARENA_BYTES = 2048;
 
     private final ChannelHandlerContext below;
+    /** Gathered buffers never exceed this many components: a composite past its limit would copy. */
+    private static final int MAX_GATHERED = 256;
+
     private ByteBuf arena;
+    private ByteBuf pending;
     private boolean open;
 
     /** @param below the context of the HTTP codec: writes from it skip the encoder and go to the socket side */
@@ -27,13 +37,38 @@ public final class ChunkFramer {
         this.below = below;
     }
 
-    /** Frames and writes one non-empty buffer (ownership passes); the void promise, no allocation. */
+    /** Gathers a buffer (ownership passes) for the next {@link #emit}. */
     public void write(ByteBuf content) {
-        int length = content.readableBytes();
-        if (length == 0) {
+        if (!content.isReadable()) {
             content.release();
             return;
         }
+        if (pending == null) {
+            pending = content;
+            return;
+        }
+        CompositeByteBuf gathered;
+        if (pending instanceof CompositeByteBuf c) {
+            gathered = c;
+        } else {
+            gathered = below.alloc().compositeDirectBuffer(MAX_GATHERED);
+            gathered.addComponent(true, pending);
+            pending = gathered;
+        }
+        gathered.addComponent(true, content);
+        if (gathered.numComponents() >= MAX_GATHERED) {
+            emit();
+        }
+    }
+
+    /** Frames and writes what was gathered as one chunk, with the void promise; call before a flush. */
+    public void emit() {
+        ByteBuf content = pending;
+        if (content == null) {
+            return;
+        }
+        pending = null;
+        int length = content.readableBytes();
         ByteBuf header = arena(12);
         int at = header.writerIndex();
         if (open) {
@@ -74,6 +109,10 @@ public final class ChunkFramer {
 
     /** Gives back the header buffer; slices still in flight keep their own references. */
     public void close() {
+        if (pending != null) {
+            pending.release();
+            pending = null;
+        }
         if (arena != null) {
             arena.release();
             arena = null;
@@ -82,6 +121,7 @@ public final class ChunkFramer {
 
     /** Ends the last chunk; the caller then writes {@link LastHttpContent#EMPTY_LAST_CONTENT} through the encoder. */
     public void finish() {
+        emit();
         if (open) {
             open = false;
             ByteBuf b = arena(2);

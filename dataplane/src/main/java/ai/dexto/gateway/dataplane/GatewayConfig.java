@@ -82,7 +82,8 @@ public record GatewayConfig(
         b.upstreamChunkTimeout = Duration.ofMillis(intOf(env, "DEXTO_UPSTREAM_CHUNK_TIMEOUT_MS", 60_000));
         b.globalRequestsPerMinute = intOf(env, "DEXTO_GLOBAL_REQUESTS_PER_MINUTE", 10_000);
         b.globalBurst = intOf(env, "DEXTO_GLOBAL_BURST", (int) Math.max(1, b.globalRequestsPerMinute / 6));
-        b.forwardSimHeaders = !"false".equalsIgnoreCase(env.getOrDefault("DEXTO_FORWARD_SIM_HEADERS", "true"));
+        // off unless asked for: X-Sim-* headers only mean something to the simulator
+        b.forwardSimHeaders = "true".equalsIgnoreCase(env.getOrDefault("DEXTO_FORWARD_SIM_HEADERS", "false"));
         return b.build();
     }
 
@@ -133,7 +134,7 @@ public record GatewayConfig(
         public long globalBurst = 1_000;
         public Duration negativeKeyCacheTtl = Duration.ofSeconds(5);
         public Duration modelsRefreshInterval = Duration.ofHours(1);
-        public boolean forwardSimHeaders = true;
+        public boolean forwardSimHeaders;
         public boolean startFeed = true;
         public int journalRingSize = 1 << 14;
         public int breakerFailureThreshold = 5;

@@ -57,6 +57,7 @@ final class GatewayFixture implements AutoCloseable {
         GatewayConfig.Builder b = GatewayConfig.builder().port(0).opsPort(0).upstreamUrl(sim.openRouterBaseUrl())
                 .controlUrl("http://127.0.0.1:1").dataDir(dir).startFeed(false).ioThreads(2)
                 .breaker(1000, Duration.ofSeconds(5));
+        b.forwardSimHeaders = true; // tests drive the simulator's faults per request
         tweak.accept(b);
         Gateway gateway = Gateway.start(b.build());
         GatewayFixture f = new GatewayFixture(sim, gateway, dir, sim.mintKey("gateway-test", null));

@@ -199,6 +199,17 @@ class UpstreamFaultsIT {
     }
 
     @Test
+    void simulatorHeadersStayHomeUnlessForwardingIsOn() throws Exception {
+        try (GatewayFixture g = GatewayFixture.start(b -> b.forwardSimHeaders = false)) {
+            String k = g.addUser("user-no-sim-headers", Money.ofUsd(1), "unlimited");
+            HttpResponse<String> r = g.chat(k, GatewayFixture.body(false, 5), "X-Sim-Fault", "status=500");
+            assertEquals(200, r.statusCode(), "the fault header never reached the simulator: " + r.body());
+        }
+        assertEquals(502, f.chat(key, GatewayFixture.body(false, 5), "X-Sim-Fault", "status=500").statusCode(),
+                "with forwarding on (the fixture's default) the same header does reach it");
+    }
+
+    @Test
     void openCircuitFailsFastThenRecovers() throws Exception {
         try (GatewayFixture g = GatewayFixture.start(b -> b.breaker(2, Duration.ofMillis(300)))) {
             String k = g.addUser("user-breaker", Money.ofUsd(1), "unlimited");

@@ -86,6 +86,7 @@ public final class LocalSystem implements AutoCloseable {
         env.put("DEXTO_INTERNAL_TOKEN", INTERNAL_TOKEN);
         env.put("ENCRYPTION_KEY", ENCRYPTION_KEY);
         env.put("DEXTO_NODE_ID", NODE_ID);
+        env.put("DEXTO_FORWARD_SIM_HEADERS", "true");
     }
 
     /** Starts the simulator, control plane and gateway, and waits until the gateway is ready. */

@@ -36,6 +36,14 @@ import org.slf4j.LoggerFactory;
  * not yet counted.
  */
 public final class UsageJournal implements AutoCloseable {
+    /**
+     * An idle writer sleeps this long between looks at the ring. The default strategy spins, yields,
+     * then parks ~100 ns at a time: a thread always runnable, competing with the event loops for the
+     * cores. Nothing waits on the writer (publishing never blocks, the journal is read later), so a
+     * millisecond's delay costs nothing; each wake-up writes everything published meanwhile.
+     */
+    private static final long WRITER_SLEEP_NANOS = 1_000_000;
+
     private static final Logger LOG = LoggerFactory.getLogger(UsageJournal.class);
 
     private final ChronicleQueue queue;
@@ -57,7 +65,7 @@ public final class UsageJournal implements AutoCloseable {
                     Thread t = new Thread(r, "dexto-journal");
                     t.setDaemon(true);
                     return t;
-                }, ProducerType.MULTI, new SleepingWaitStrategy());
+                }, ProducerType.MULTI, new SleepingWaitStrategy(0, WRITER_SLEEP_NANOS));
         Writer writer = new Writer();
         disruptor.handleEventsWith(writer);
         this.ring = disruptor.start();

@@ -90,6 +90,8 @@ public final class LocalSystem implements AutoCloseable {
     }
 
     /** Starts the simulator, control plane and gateway, and waits until the gateway is ready. */
+    public static final String DEFAULT_GATEWAY_JAVA_OPTS = "-Xms1g -Xmx1g -Xmn512m";
+
     public static LocalSystem start() throws Exception {
         return start(Map.of());
     }
@@ -137,8 +139,19 @@ public final class LocalSystem implements AutoCloseable {
     }
 
     public void startGateway() throws Exception {
-        gateway = processes.startJava("gateway", jar("dataplane/target/dexto-dataplane.jar"), List.of(), env);
+        gateway = processes.startJava("gateway", jar("dataplane/target/dexto-dataplane.jar"), gatewayJvmOptions(),
+                List.of(), env);
         processes.awaitHttp("gateway", gateway, gatewayOpsUrl() + "/ready", Duration.ofSeconds(60));
+    }
+
+    /**
+     * The gateway's heap, as ops/quickstart sizes it: a young generation large enough that a collection
+     * (a pause of every event loop) comes every few seconds under load, not several times a second.
+     * {@code DEXTO_GATEWAY_JAVA_OPTS} in this system's environment replaces it.
+     */
+    private List<String> gatewayJvmOptions() {
+        String opts = env.getOrDefault("DEXTO_GATEWAY_JAVA_OPTS", DEFAULT_GATEWAY_JAVA_OPTS).trim();
+        return opts.isEmpty() ? List.of() : List.of(opts.split("\\s+"));
     }
 
     public String simUrl() {

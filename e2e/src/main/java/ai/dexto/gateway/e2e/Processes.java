@@ -37,12 +37,18 @@ public final class Processes implements AutoCloseable {
     }
 
     public Process startJava(String name, String jar, List<String> args, Map<String, String> env) throws IOException {
+        return startJava(name, jar, List.of(), args, env);
+    }
+
+    public Process startJava(String name, String jar, List<String> jvmOptions, List<String> args,
+                             Map<String, String> env) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Dio.netty.tryReflectionSetAccessible=true");
         command.add("-Dchronicle.announcer.disable=true");
         command.add("-Dchronicle.analytics.disable=true");
         command.add("-XX:+UseParallelGC");
+        command.addAll(jvmOptions);
         command.add("-jar");
         command.add(new File(jar).getAbsolutePath());
         command.addAll(args);

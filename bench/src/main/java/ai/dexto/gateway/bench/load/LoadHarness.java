@@ -70,6 +70,9 @@ public final class LoadHarness implements Callable<Integer> {
             // nginx runs with access_log off; so does the gateway (its usage journal still records every
             // request, and that is what the drain bills from).
             system.env("DEXTO_ACCESS_LOG", accessLog ? "INFO" : "OFF");
+            if (System.getenv("DEXTO_GATEWAY_JAVA_OPTS") != null) {
+                system.env("DEXTO_GATEWAY_JAVA_OPTS", System.getenv("DEXTO_GATEWAY_JAVA_OPTS"));
+            }
             system.startSim();
             String simUrl = system.simUrl();
             URI sim = URI.create(simUrl);

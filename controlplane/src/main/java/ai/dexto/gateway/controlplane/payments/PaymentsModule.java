@@ -30,7 +30,7 @@ public final class PaymentsModule {
         Checkout checkout = new Checkout(stripe, s, tx, users, payments);
         WebhookProcessor webhooks = new WebhookProcessor(s.webhookSecret, s.webhookToleranceSeconds, tx, payments, ledger);
         env.jersey().register(new PaymentsResource(userAuth, checkout, webhooks, payments, limits));
-        env.jersey().register(new TransactionsResource(userAuth, payments));
+        env.jersey().register(new TransactionsResource(userAuth, payments, ledger));
         env.jersey().register(new AdminPaymentsResource(adminAuth, tx, payments, ledger));
     }
 }

@@ -77,6 +77,7 @@ public final class PaymentsResource {
     static Map<String, Object> view(PaymentsDao.Transaction t) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", t.id().toString());
+        m.put("kind", "topup");
         m.put("user_id", t.userId());
         m.put("amount", ai.dexto.gateway.common.money.Money.format(t.amountNanos()));
         m.put("status", t.status());

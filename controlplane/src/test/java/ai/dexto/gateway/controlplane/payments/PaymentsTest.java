@@ -261,9 +261,16 @@ class PaymentsTest {
         String b = ControlPlaneHarness.newUserId();
         H.provision(a);
         H.provision(b);
-        checkout(a, 5);
-        assertEquals(1, H.api().get("/me/transactions", H.jwt(a)).json().path("transactions").size());
-        assertEquals(0, H.api().get("/me/transactions", H.jwt(b)).json().path("transactions").size());
+        String session = checkout(a, 5).path("sessionId").asText();
+        JsonNode ofA = H.api().get("/me/transactions", H.jwt(a)).json().path("transactions");
+        JsonNode ofB = H.api().get("/me/transactions", H.jwt(b)).json().path("transactions");
+        // each sees its intro credit; only a sees the top-up
+        assertEquals(2, ofA.size(), ofA.toString());
+        assertEquals(session, ofA.get(0).path("stripe_session_id").asText());
+        assertEquals("intro", ofA.get(1).path("kind").asText());
+        assertEquals(1, ofB.size(), ofB.toString());
+        assertEquals("intro", ofB.get(0).path("kind").asText());
+        assertEquals("10.00", ofB.get(0).path("amount").asText());
     }
 
     private static String status(String user, String sessionId) {

@@ -51,6 +51,8 @@ public final class LoadHarness implements Callable<Integer> {
     List<String> workloads = List.of("non-streamed", "streamed");
     @Option(names = "--propagation-trials", description = "Revocation and top-up trials (0 skips; default ${DEFAULT-VALUE}).")
     int propagationTrials = 100;
+    @Option(names = "--race-requests", description = "Requests released at once against one small balance (0 skips; default ${DEFAULT-VALUE}).")
+    int raceRequests = 200;
     @Option(names = "--out", description = "Also write the report to this markdown file.")
     Path out;
 
@@ -111,6 +113,7 @@ public final class LoadHarness implements Callable<Integer> {
                         user.apiKey(), model));
             }
 
+            DrainLagSampler drainLag = byName.containsKey("gateway") ? new DrainLagSampler(system) : null;
             if (prewarm > 0) {
                 for (String workload : workloads) {
                     for (LoadTarget t : byName.values()) {
@@ -129,6 +132,14 @@ public final class LoadHarness implements Callable<Integer> {
                     measure(results, system, t, () -> generator.fixedRate(withWorkload(t, model, streamed), workload,
                             connections, rate, warmup, seconds));
                 }
+            }
+            if (drainLag != null) {
+                drainLag.close();
+                notes.put("drain lag while the load ran (prewarm and every run)", drainLag.summary());
+            }
+            if (byName.containsKey("gateway") && raceRequests > 0) {
+                notes.put(raceRequests + " requests at once on one small balance",
+                        new RaceProbe(system, model).run(raceRequests));
             }
             if (byName.containsKey("gateway") && propagationTrials > 0) {
                 PropagationProbe probe = new PropagationProbe(system, model);

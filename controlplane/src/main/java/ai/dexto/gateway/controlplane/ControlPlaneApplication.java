@@ -162,7 +162,7 @@ public final class ControlPlaneApplication extends Application<ControlPlaneConfi
 
         env.jersey().register(new ProvisionResource(userAuth, provisioner, limits));
         env.jersey().register(new KeysResource(userAuth, keys, users, tx));
-        env.jersey().register(new UsageResource(userAuth, usage, users, Clock.systemUTC()));
+        env.jersey().register(new UsageResource(userAuth, usage, Clock.systemUTC()));
         env.jersey().register(new AdminResource(adminAuth, tx, users, keys, ledger, usage, upstreamKeys,
                 new AuditDao(db.dataSource()), config.getTiers(), provisioner, limits));
         env.jersey().register(new FeedResource(internalAuth, feed, notifier));

@@ -51,6 +51,24 @@ public final class UsageDao {
                 rs -> new Totals(rs.getLong(1), rs.getLong(2), rs.getLong(3)));
     }
 
+    /** A user's totals and balance read in one statement, so one snapshot: a drain commit between two
+     *  separate reads would show a request counted but not yet debited (or the reverse). */
+    public record Summary(Totals totals, long balanceNanos) {
+    }
+
+    public Summary summary(String userId, Instant start, Instant end) {
+        return Jdbc.one(ds, "SELECT count(*), coalesce(sum(prompt_tokens + completion_tokens), 0), "
+                + "coalesce(sum(billed_cost_nanos), 0), "
+                + "(SELECT coalesce(max(balance_nanos), 0) FROM balances WHERE user_id = ?) FROM usage_ledger "
+                + "WHERE user_id = ? AND completed_at >= ? AND completed_at < ?", ps -> {
+                    ps.setString(1, userId);
+                    ps.setString(2, userId);
+                    ps.setTimestamp(3, Timestamp.from(start));
+                    ps.setTimestamp(4, Timestamp.from(end));
+                },
+                rs -> new Summary(new Totals(rs.getLong(1), rs.getLong(2), rs.getLong(3)), rs.getLong(4)));
+    }
+
     public List<ByModel> byModel(String userId, Instant start, Instant end) {
         return Jdbc.query(ds, "SELECT model, count(*), coalesce(sum(prompt_tokens + completion_tokens), 0), "
                 + "coalesce(sum(billed_cost_nanos), 0) FROM usage_ledger "

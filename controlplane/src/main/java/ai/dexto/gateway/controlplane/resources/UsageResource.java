@@ -3,7 +3,6 @@ package ai.dexto.gateway.controlplane.resources;
 import ai.dexto.gateway.controlplane.auth.Caller;
 import ai.dexto.gateway.controlplane.auth.UserAuthenticator;
 import ai.dexto.gateway.controlplane.daos.UsageDao;
-import ai.dexto.gateway.controlplane.daos.UserDao;
 import ai.dexto.gateway.controlplane.errors.ApiException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -39,13 +38,11 @@ public final class UsageResource {
 
     private final UserAuthenticator auth;
     private final UsageDao usage;
-    private final UserDao users;
     private final Clock clock;
 
-    public UsageResource(UserAuthenticator auth, UsageDao usage, UserDao users, Clock clock) {
+    public UsageResource(UserAuthenticator auth, UsageDao usage, Clock clock) {
         this.auth = auth;
         this.usage = usage;
-        this.users = users;
         this.clock = clock;
     }
 
@@ -62,8 +59,8 @@ public final class UsageResource {
         Range range = range(start, end);
         int limit = recentLimit(recentLimit);
         UsageDao.Position after = cursor == null || cursor.isBlank() ? null : decodeCursor(cursor);
-        UserDao.UserRow user = users.find(caller.userId());
-        UsageDao.Totals totals = usage.totals(caller.userId(), range.start(), range.end());
+        UsageDao.Summary summary = usage.summary(caller.userId(), range.start(), range.end());
+        UsageDao.Totals totals = summary.totals();
         List<Map<String, Object>> byModel = new ArrayList<>();
         for (UsageDao.ByModel m : usage.byModel(caller.userId(), range.start(), range.end())) {
             Map<String, Object> row = new LinkedHashMap<>();
@@ -80,7 +77,7 @@ public final class UsageResource {
         }
         List<Map<String, Object>> recent = page.stream().map(UsageResource::row).toList();
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("balance", Views.usd(user == null ? 0 : user.balanceNanos()));
+        out.put("balance", Views.usd(summary.balanceNanos()));
         out.put("total_cost", Views.usd(totals.costNanos()));
         out.put("total_requests", totals.requests());
         out.put("total_tokens", totals.tokens());

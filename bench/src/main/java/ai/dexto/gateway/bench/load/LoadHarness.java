@@ -90,8 +90,8 @@ public final class LoadHarness implements Callable<Integer> {
                         "/api/v1/chat/completions", upstreamKey, model));
             }
             if (targets.contains("nginx")) {
-                if (NginxProxy.binary() == null) {
-                    notes.put("nginx", "skipped: no nginx binary (apt-get install nginx-light)");
+                if (NginxProxy.ensureInstalled() == null) {
+                    notes.put("nginx", "skipped: no nginx binary and it could not be installed (apt-get install nginx-light)");
                 } else {
                     int nginxPort = freePort();
                     Process nginx = NginxProxy.start(extra, extra.logDir().resolve("nginx"), nginxPort, sim.getPort());

@@ -17,6 +17,29 @@ final class NginxProxy {
     private NginxProxy() {
     }
 
+    /**
+     * The nginx binary, installed from the distribution's packages (nginx-light) when missing and this
+     * process may (root, apt-get present); null when there is none and it cannot be installed.
+     */
+    static String ensureInstalled() {
+        String found = binary();
+        if (found != null || !Files.isExecutable(Path.of("/usr/bin/apt-get"))
+                || !"root".equals(System.getProperty("user.name"))) {
+            return found;
+        }
+        try {
+            Process p = new ProcessBuilder("sh", "-c", "apt-get update -qq && DEBIAN_FRONTEND=noninteractive "
+                    + "apt-get install -y -qq nginx-light").inheritIO().start();
+            p.waitFor();
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+        return binary();
+    }
+
     static String binary() {
         for (String candidate : new String[] {"/usr/sbin/nginx", "/usr/bin/nginx"}) {
             if (Files.isExecutable(Path.of(candidate))) {

@@ -26,7 +26,8 @@ import java.util.Locale;
  * What the data plane holds for N keys: a feed snapshot of N users (each with a sealed upstream key)
  * and N API keys, as the control plane serves it, is parsed and applied into the data plane's own
  * structures (key cache, accounts, rate limiter) exactly as at start-up; then the heap they retain
- * after a full GC, the process RSS, and the time parse + apply took.
+ * after a full GC, the process RSS, and the time parse + apply took; then the same once every user's
+ * upstream key has been opened (they are opened on first use).
  *
  * <pre>java -Xmx1g -cp bench/target/benchmarks.jar ai.dexto.gateway.bench.load.KeyScaleProbe [keys]</pre>
  */
@@ -76,6 +77,20 @@ public final class KeyScaleProbe {
                 n, Files.size(file), (parsed - t0) / 1e9, (applied - parsed) / 1e9, held / 1048576.0, (double) held / n,
                 rss(), cache.size());
         Files.delete(file);
+
+        // worst case: every user has called once, so every upstream key is open in memory
+        long o0 = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            if (accounts.get("user-" + i).upstreamKey() == null) {
+                throw new IllegalStateException("upstream key of user-" + i + " does not open");
+            }
+        }
+        long opened = System.nanoTime();
+        System.gc();
+        long heldOpen = heapUsed() - base;
+        System.out.printf(Locale.ROOT, "every upstream key opened: %.2f s (%.1f us each, on first use); "
+                        + "heap held after GC %.0f MiB (%.0f B per key+user)%n",
+                (opened - o0) / 1e9, (opened - o0) / 1e3 / n, heldOpen / 1048576.0, (double) heldOpen / n);
         // keep the structures reachable until measured
         if (cache.size() != n || applier.cursor() != 1) {
             throw new IllegalStateException("not all keys applied");

@@ -14,20 +14,25 @@ import java.util.concurrent.atomic.AtomicLong;
  * (then the feed balance already contains it and it is dropped from {@code committed}).
  */
 public final class UserAccount {
+    /** Opens a sealed upstream key; null when it does not open. */
+    public interface KeyOpener {
+        String open(String userId, String sealed);
+    }
+
+    private static final String UNOPENABLE = new String("unopenable");
+
     private final String userId;
-    private final String logId;
+    private volatile String logId;
     private final AtomicLong committed = new AtomicLong();
     private final UnappliedSpend unapplied = new UnappliedSpend();
     private volatile long balanceNanos;
     private volatile long appliedSequence;
     private volatile String tier;
     private volatile TokenBucket bucket;
-    private volatile String upstreamKey;
-    private volatile String upstreamKeyCiphertext;
+    private volatile SealedKey sealedKey;
 
     public UserAccount(String userId) {
         this.userId = userId;
-        this.logId = ApiKeys.hashHex(userId).substring(0, 16);
     }
 
     public String userId() {
@@ -36,7 +41,12 @@ public final class UserAccount {
 
     /** A stable hash of the user id for logs: lets operators correlate without exposing the id. */
     public String logId() {
-        return logId;
+        String l = logId;
+        if (l == null) {
+            l = ApiKeys.hashHex(userId).substring(0, 16);
+            logId = l;
+        }
+        return l;
     }
 
     public long balanceNanos() {
@@ -55,8 +65,14 @@ public final class UserAccount {
         return bucket;
     }
 
+    /**
+     * The plaintext upstream key, opened on first use and kept: a node holding a million users opens
+     * only the keys of those who call (AES-GCM at start-up for all of them took most of the snapshot's
+     * apply time and ~100 bytes each).
+     */
     public String upstreamKey() {
-        return upstreamKey;
+        SealedKey s = sealedKey;
+        return s == null ? null : s.plaintext(userId);
     }
 
     public long spendable() {
@@ -105,7 +121,7 @@ public final class UserAccount {
 
     /** Applies the control plane's view; the balance first, so spendable is briefly low, never high. */
     public void applyFeed(long balance, long appliedSeq, String tierName, TokenBucket freshBucket,
-                          String ciphertext, String openedKey) {
+                          String ciphertext, KeyOpener keyOpener) {
         balanceNanos = balance;
         if (appliedSeq > appliedSequence) {
             appliedSequence = appliedSeq;
@@ -121,26 +137,52 @@ public final class UserAccount {
             tier = tierName;
             bucket = freshBucket;
         }
-        if (ciphertext == null || !ciphertext.equals(upstreamKeyCiphertext)) {
-            upstreamKeyCiphertext = ciphertext;
-            upstreamKey = openedKey;
+        SealedKey current = sealedKey;
+        if (ciphertext == null) {
+            sealedKey = null;
+        } else if (current == null || !ciphertext.equals(current.ciphertext)) {
+            sealedKey = new SealedKey(ciphertext, keyOpener);
         }
     }
 
-    public String upstreamKeyCiphertext() {
-        return upstreamKeyCiphertext;
+    /**
+     * One sealed key and its plaintext once opened. Replaced whole when the ciphertext changes, so a
+     * reader opening the old key can never store its plaintext over a newer key.
+     */
+    private static final class SealedKey {
+        final String ciphertext;
+        final KeyOpener opener;
+        volatile String plaintext;
+
+        SealedKey(String ciphertext, KeyOpener opener) {
+            this.ciphertext = ciphertext;
+            this.opener = opener;
+        }
+
+        String plaintext(String userId) {
+            String p = plaintext;
+            if (p == null) {
+                p = opener == null ? null : opener.open(userId, ciphertext);
+                p = p == null ? UNOPENABLE : p;
+                plaintext = p;
+            }
+            return p == UNOPENABLE ? null : p;
+        }
     }
 
     /** Spend this node journaled that the control plane has not applied yet, by sequence. */
     static final class UnappliedSpend {
-        private long[] sequences = new long[16];
-        private long[] amounts = new long[16];
+        private static final long[] NONE = new long[0];
+        // allocated on first spend: most users of a large node never spend on it
+        private long[] sequences = NONE;
+        private long[] amounts = NONE;
         private int size;
 
         synchronized void add(long sequence, long amount) {
             if (size == sequences.length) {
-                sequences = java.util.Arrays.copyOf(sequences, size * 2);
-                amounts = java.util.Arrays.copyOf(amounts, size * 2);
+                int grown = Math.max(16, size * 2);
+                sequences = java.util.Arrays.copyOf(sequences, grown);
+                amounts = java.util.Arrays.copyOf(amounts, grown);
             }
             sequences[size] = sequence;
             amounts[size] = amount;

@@ -35,6 +35,8 @@ public final class FeedApplier {
     private volatile long lastAppliedAtNanos;
     private volatile boolean snapshotLoaded;
 
+    private final UserAccount.KeyOpener opener = this::open;
+
     public FeedApplier(Accounts accounts, KeyCache keys, RateLimiter limiter, UpstreamKeyCipher cipher) {
         this.accounts = accounts;
         this.keys = keys;
@@ -102,21 +104,18 @@ public final class FeedApplier {
     private void applyUser(FeedUser user) {
         UserAccount account = accounts.getOrCreate(user.userId());
         FeedTier tier = limiter.tier(user.tier());
-        String opened = account.upstreamKey();
-        String sealed = user.upstreamKeyCiphertext();
-        if (sealed == null) {
-            opened = null;
-        } else if (!sealed.equals(account.upstreamKeyCiphertext())) {
-            try {
-                opened = cipher.open(user.userId(), sealed);
-            } catch (RuntimeException e) {
-                LOG.error("upstream key of a user does not open (wrong ENCRYPTION_KEY?): {}", e.getMessage());
-                opened = null;
-            }
-        }
         boolean tierChanged = !tier.name().equals(account.tier());
         account.applyFeed(user.balanceNanos(), user.appliedSequence(), tier.name(),
-                tierChanged ? limiter.bucketFor(tier) : account.bucket(), sealed, opened);
+                tierChanged ? limiter.bucketFor(tier) : account.bucket(), user.upstreamKeyCiphertext(), opener);
+    }
+
+    private String open(String userId, String sealed) {
+        try {
+            return cipher.open(userId, sealed);
+        } catch (RuntimeException e) {
+            LOG.error("upstream key of a user does not open (wrong ENCRYPTION_KEY?): {}", e.getMessage());
+            return null;
+        }
     }
 
     private KeyHash applyKey(FeedKey key) {

@@ -1,6 +1,7 @@
 package ai.dexto.gateway.dataplane.credit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.atomic.AtomicLong;
@@ -56,5 +57,31 @@ class UserAccountTest {
         assertEquals(0, a.tryReserve(100));
         a.release(100);
         assertEquals(100, a.spendable());
+    }
+
+    @Test
+    void upstreamKeyOpensOnFirstUseOnceAndAgainAfterRotation() {
+        AtomicLong opened = new AtomicLong();
+        UserAccount.KeyOpener opener = (user, sealed) -> {
+            opened.incrementAndGet();
+            return sealed.equals("bad") ? null : "plain-" + sealed;
+        };
+        UserAccount a = new UserAccount("u");
+        a.applyFeed(100, 0, "free", null, "c1", opener);
+        assertEquals(0, opened.get(), "nothing opened until the key is used");
+        assertEquals("plain-c1", a.upstreamKey());
+        assertEquals("plain-c1", a.upstreamKey());
+        a.applyFeed(100, 0, "free", null, "c1", opener);
+        assertEquals("plain-c1", a.upstreamKey());
+        assertEquals(1, opened.get(), "the same ciphertext is opened once");
+
+        a.applyFeed(100, 0, "free", null, "c2", opener);
+        assertEquals("plain-c2", a.upstreamKey());
+        a.applyFeed(100, 0, "free", null, "bad", opener);
+        assertNull(a.upstreamKey());
+        assertNull(a.upstreamKey());
+        assertEquals(3, opened.get(), "a key that does not open is tried once");
+        a.applyFeed(100, 0, "free", null, null, opener);
+        assertNull(a.upstreamKey());
     }
 }

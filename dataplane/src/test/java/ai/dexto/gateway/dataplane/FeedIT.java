@@ -18,13 +18,19 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The feed client against a stub of the control plane's /internal API. */
 class FeedIT {
+    /** Deleted by JUnit after the test, with every journal under it. */
+    @TempDir
+    Path scratch;
+
     final SecureRandom random = new SecureRandom();
     final HttpClient http = HttpClient.newHttpClient();
     final UpstreamKeyCipher cipher = UpstreamKeyCipher.fromBase64(GatewayConfig.DEV_ENCRYPTION_KEY);
@@ -47,7 +53,7 @@ class FeedIT {
             try (StubControlPlane cp = new StubControlPlane(snap);
                  Gateway g = Gateway.start(GatewayConfig.builder().port(0).opsPort(0).ioThreads(1)
                          .upstreamUrl(sim.openRouterBaseUrl()).controlUrl(cp.url())
-                         .dataDir(Files.createTempDirectory("dexto-feed-")).build())) {
+                         .dataDir(Files.createTempDirectory(scratch, "dexto-feed-")).build())) {
                 long deadline = System.nanoTime() + 5_000_000_000L;
                 while (!g.ready() && System.nanoTime() < deadline) {
                     Thread.sleep(10);

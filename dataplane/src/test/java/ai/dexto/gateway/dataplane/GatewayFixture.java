@@ -171,5 +171,10 @@ final class GatewayFixture implements AutoCloseable {
             // a test may have closed it to restart the node
         }
         sim.close();
+        try (java.util.stream.Stream<Path> files = Files.walk(dataDir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (java.io.IOException | java.io.UncheckedIOException ignored) {
+            // a test may have deleted it itself
+        }
     }
 }

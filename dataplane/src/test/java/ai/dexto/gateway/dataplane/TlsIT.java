@@ -39,6 +39,7 @@ import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.TestInstance;
 
 /**
@@ -47,6 +48,10 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TlsIT {
+    /** Deleted by JUnit after the test, with every journal under it. */
+    @TempDir
+    static Path scratch;
+
     Path dir;
     Path cert;
     Path key;
@@ -56,7 +61,7 @@ class TlsIT {
 
     @BeforeAll
     void setUp() throws Exception {
-        dir = Files.createTempDirectory("dexto-tls-");
+        dir = Files.createTempDirectory(scratch, "dexto-tls-");
         cert = dir.resolve("cert.pem");
         key = dir.resolve("key.pem");
         Process p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",

@@ -266,9 +266,18 @@ public final class LocalSystem implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops every process and deletes the data (PostgreSQL, journals: gigabytes after a load run);
+     * the logs stay for whoever reads a report or a failed test.
+     */
     @Override
     public void close() {
         processes.close();
+        try (java.util.stream.Stream<Path> files = Files.walk(dataDir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException | java.io.UncheckedIOException ignored) {
+            // nothing there, or a file vanished while walking
+        }
     }
 
     /** A provisioned user and their plaintext API key. */

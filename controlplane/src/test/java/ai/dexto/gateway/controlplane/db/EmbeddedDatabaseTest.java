@@ -10,11 +10,12 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class EmbeddedDatabaseTest {
     @Test
-    void withoutADatabaseUrlARealPostgresRunsUnderTheDataDirAndKeepsItsDataAcrossRestarts() throws Exception {
-        Path dataDir = Files.createTempDirectory("cp-embedded-");
+    void withoutADatabaseUrlARealPostgresRunsUnderTheDataDirAndKeepsItsDataAcrossRestarts(@TempDir Path dataDir)
+            throws Exception {
         DatabaseSettings settings = new DatabaseSettings();
         Database first = Database.open(settings, dataDir, null, null);
         try {

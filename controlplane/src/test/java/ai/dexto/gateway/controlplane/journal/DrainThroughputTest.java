@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Measures the drain: events/s from a journal already written to PostgreSQL committed, with the
@@ -18,6 +19,10 @@ import org.junit.jupiter.api.Test;
  * the figure is written to {@code controlplane/target/drain-throughput.txt}.
  */
 class DrainThroughputTest {
+    /** Deleted by JUnit after the test, with every journal under it. */
+    @TempDir
+    Path scratch;
+
     @Test
     void drainsAJournalBacklogAndReportsEventsPerSecond() throws Exception {
         int events = Integer.getInteger("drain.events", 40_000);
@@ -26,7 +31,7 @@ class DrainThroughputTest {
             for (int u = 0; u < users; u++) {
                 db.createUser("tp-" + u, 1_000_000_000_000L);
             }
-            Path root = Files.createTempDirectory("journal-tp-");
+            Path root = Files.createTempDirectory(scratch, "journal-tp-");
             try (JournalWriter w = new JournalWriter(root.resolve("tp-node"), "tp-node")) {
                 for (int i = 0; i < events; i++) {
                     w.write("tp-" + (i % users), 1 + (i % users), 1234, "openai/gpt-4o-mini");

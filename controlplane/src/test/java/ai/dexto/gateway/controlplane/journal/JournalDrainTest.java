@@ -20,8 +20,13 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class JournalDrainTest {
+    /** Deleted by JUnit after the test, with every journal under it. */
+    @TempDir
+    Path scratch;
+
     static TestDatabase db;
 
     @BeforeAll
@@ -72,7 +77,7 @@ class JournalDrainTest {
 
     @Test
     void drainsEveryEventOnceDebitsBalancesAndRecordsPositions() throws Exception {
-        Path root = Files.createTempDirectory("journal-");
+        Path root = Files.createTempDirectory(scratch, "journal-");
         String user = "drain-basic";
         db.createUser(user, 1_000_000_000L);
         try (JournalWriter a = new JournalWriter(root.resolve("node-a"), "node-a");
@@ -101,7 +106,7 @@ class JournalDrainTest {
 
     @Test
     void replayedRequestIdIsStoredAndBilledOnce() throws Exception {
-        Path root = Files.createTempDirectory("journal-");
+        Path root = Files.createTempDirectory(scratch, "journal-");
         String user = "drain-replay";
         db.createUser(user, 1_000_000L);
         try (JournalWriter w = new JournalWriter(root.resolve("node-r"), "node-r")) {
@@ -123,7 +128,7 @@ class JournalDrainTest {
 
     @Test
     void restartAtAnyPointNeverLosesOrDoubleCountsAnEvent() throws Exception {
-        Path root = Files.createTempDirectory("journal-");
+        Path root = Files.createTempDirectory(scratch, "journal-");
         String user = "drain-restart";
         db.createUser(user, 10_000_000_000L);
         AtomicInteger commits = new AtomicInteger();
@@ -164,7 +169,7 @@ class JournalDrainTest {
 
     @Test
     void sessionKilledBetweenInsertAndCommitLeavesNothingAndTheRetryCountsOnce() throws Exception {
-        Path root = Files.createTempDirectory("journal-");
+        Path root = Files.createTempDirectory(scratch, "journal-");
         String user = "drain-crash";
         db.createUser(user, 1_000_000_000L);
         AtomicBoolean crashed = new AtomicBoolean();
@@ -202,7 +207,7 @@ class JournalDrainTest {
 
     @Test
     void lagIsReportedAndTheHealthCheckFailsWhileTheDrainCannotCommit() throws Exception {
-        Path root = Files.createTempDirectory("journal-");
+        Path root = Files.createTempDirectory(scratch, "journal-");
         String user = "drain-lag";
         db.createUser(user, 1_000_000_000L);
         AtomicBoolean broken = new AtomicBoolean(true);
@@ -233,7 +238,7 @@ class JournalDrainTest {
 
     @Test
     void aNewNodesJournalDirectoryIsPickedUpWithoutRestart() throws Exception {
-        Path root = Files.createTempDirectory("journal-");
+        Path root = Files.createTempDirectory(scratch, "journal-");
         String user = "drain-newdir";
         db.createUser(user, 1_000_000_000L);
         JournalDrain drain = drain(root, DrainFaults.NONE);

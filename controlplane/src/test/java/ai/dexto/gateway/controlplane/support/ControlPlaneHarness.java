@@ -46,6 +46,8 @@ public final class ControlPlaneHarness {
                 .stripeWebhookSecret(WEBHOOK_SECRET).build());
         try {
             dataDir = Files.createTempDirectory("cp-test-");
+            // deleted when the test JVM exits, after the application (which holds its journals) stopped
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dataDir)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -111,5 +113,14 @@ public final class ControlPlaneHarness {
 
     public void close() {
         sim.close();
+    }
+
+    /** Deletes a directory tree; unreadable leftovers are ignored (it is test scratch). */
+    private static void deleteTree(Path dir) {
+        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException ignored) {
+            // already gone
+        }
     }
 }

@@ -7,8 +7,13 @@ import ai.dexto.gateway.dataplane.credit.UserAccount;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class UsageJournalTest {
+    /** Deleted by JUnit after the test, with every journal under it. */
+    @TempDir
+    Path scratch;
+
     static Settlement settlement(UserAccount a, long billed, long reserved) {
         Settlement s = new Settlement();
         s.account = a;
@@ -21,7 +26,7 @@ class UsageJournalTest {
 
     @Test
     void sequenceResumesAfterRestartAndSettlesTheAccount() throws Exception {
-        Path dir = Files.createTempDirectory("dexto-journal-");
+        Path dir = Files.createTempDirectory(scratch, "dexto-journal-");
         UserAccount a = new UserAccount("u");
         a.applyFeed(1000, 0, "paid", null, null, null);
         try (UsageJournal j = new UsageJournal(dir, "n1", 64)) {

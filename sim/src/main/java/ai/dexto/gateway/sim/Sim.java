@@ -46,7 +46,8 @@ public final class Sim implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         Transport transport = Transport.best();
         EventLoopGroup group = transport.newGroup(config.ioThreads(), "dexto-sim");
-        KeyStore keys = new KeyStore(clock);
+        KeyStore keys = config.stateDir() == null ? new KeyStore(clock)
+                : KeyStore.persistent(clock, config.stateDir().resolve("openrouter-keys.json"));
         FaultInjector faults = new FaultInjector();
         HttpListener openRouter = null;
         StripeSim stripe = null;
@@ -117,6 +118,7 @@ public final class Sim implements AutoCloseable {
     public void close() {
         stripeListener.close();
         cleanUp(group, openRouter, stripe, null);
+        keys.save(); // the keys' usage, which is not written on every request
     }
 
     private static String baseUrl(String host, int port) {

@@ -25,6 +25,7 @@ public final class SimConfig {
     private final int answerTokens;
     private final boolean byok;
     private final int ioThreads;
+    private final java.nio.file.Path stateDir;
 
     private SimConfig(Builder b) {
         this.host = b.host;
@@ -39,6 +40,7 @@ public final class SimConfig {
         this.answerTokens = b.answerTokens;
         this.byok = b.byok;
         this.ioThreads = b.ioThreads;
+        this.stateDir = b.stateDir;
     }
 
     public static Builder builder() {
@@ -100,6 +102,11 @@ public final class SimConfig {
         return ioThreads;
     }
 
+    /** Where minted upstream keys are kept across restarts; null keeps them in memory only. */
+    public java.nio.file.Path stateDir() {
+        return stateDir;
+    }
+
     public static final class Builder {
         private String host = "127.0.0.1";
         private int openRouterPort = DEFAULT_OPENROUTER_PORT;
@@ -113,6 +120,7 @@ public final class SimConfig {
         private int answerTokens = 20;
         private boolean byok;
         private int ioThreads = Math.min(4, Runtime.getRuntime().availableProcessors());
+        private java.nio.file.Path stateDir;
 
         private Builder() {
         }
@@ -174,6 +182,11 @@ public final class SimConfig {
 
         public Builder ioThreads(int threads) {
             this.ioThreads = (int) checkNonNegative(threads, "ioThreads");
+            return this;
+        }
+
+        public Builder stateDir(java.nio.file.Path dir) {
+            this.stateDir = dir;
             return this;
         }
 

@@ -54,6 +54,11 @@ public final class SimMain implements Callable<Integer> {
     @Option(names = "--byok", description = "Answer as for a bring-your-own-key account (5%% fee, upstream cost apart).")
     boolean byok;
 
+    @Option(names = "--state-dir", defaultValue = "${env:DEXTO_SIM_STATE_DIR}",
+            description = "Keeps minted upstream keys and their usage here across restarts, as OpenRouter "
+                    + "would; none = memory only (env DEXTO_SIM_STATE_DIR).")
+    java.nio.file.Path stateDir;
+
     @Option(names = "--io-threads", defaultValue = "0", description = "Event-loop threads, 0 = automatic.")
     int ioThreads;
 
@@ -92,7 +97,8 @@ public final class SimMain implements Callable<Integer> {
                 .timeToFirstTokenMillis(ttftMillis)
                 .interTokenMillis(interTokenMillis)
                 .answerTokens(answerTokens)
-                .byok(byok);
+                .byok(byok)
+                .stateDir(stateDir);
         if (ioThreads > 0) {
             config.ioThreads(ioThreads);
         }

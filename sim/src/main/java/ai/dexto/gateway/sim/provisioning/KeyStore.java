@@ -1,7 +1,16 @@
 package ai.dexto.gateway.sim.provisioning;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -16,6 +25,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Every key minted through {@code POST /keys} or {@link #create}. Looked up by plaintext on each chat
  * request (one hash-map probe, no hashing on the hot path) and by hash for the provisioning API.
+ * A persistent store also keeps them in a file, as OpenRouter keeps keys across our restarts: written
+ * on every create, update and delete, and with the keys' usage on {@link #save()} (the sim's close).
  */
 public final class KeyStore {
     private static final HexFormat HEX = HexFormat.of();
@@ -25,9 +36,63 @@ public final class KeyStore {
     private final Map<String, String> plaintextByHash = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
     private final Clock clock;
+    private final Path stateFile;
+    private final ObjectMapper json = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
+    /** Keys in memory only. */
     public KeyStore(Clock clock) {
+        this(clock, null);
+    }
+
+    private KeyStore(Clock clock, Path stateFile) {
         this.clock = clock;
+        this.stateFile = stateFile;
+    }
+
+    /** Keys kept in {@code stateFile}: the ones saved there are loaded now. */
+    public static KeyStore persistent(Clock clock, Path stateFile) {
+        KeyStore store = new KeyStore(clock, stateFile);
+        if (Files.exists(stateFile)) {
+            try {
+                for (Map<String, Object> saved : store.json.readValue(stateFile.toFile(),
+                        new TypeReference<List<Map<String, Object>>>() { })) {
+                    store.put(ProvisionedKey.restore(saved), (String) saved.get("key"));
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the saved keys in " + stateFile, e);
+            }
+        }
+        return store;
+    }
+
+    /** Writes every key, with its plaintext and usage, to the state file (owner-only); no-op in memory. */
+    public synchronized void save() {
+        if (stateFile == null) {
+            return;
+        }
+        List<Map<String, Object>> saved = new ArrayList<>();
+        for (ProvisionedKey key : list()) {
+            Map<String, Object> entry = key.toJson();
+            entry.remove("limit_remaining");
+            entry.put("key", plaintextByHash.get(key.hash()));
+            saved.add(entry);
+        }
+        try {
+            Files.createDirectories(stateFile.getParent());
+            Path tmp = stateFile.resolveSibling(stateFile.getFileName() + ".tmp");
+            Files.deleteIfExists(tmp);
+            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            json.writeValue(tmp.toFile(), saved);
+            Files.move(tmp, stateFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot save the keys to " + stateFile, e);
+        }
+    }
+
+    private void put(ProvisionedKey key, String plaintext) {
+        byHash.put(key.hash(), key);
+        plaintextByHash.put(key.hash(), plaintext);
+        byPlaintext.put(plaintext, key);
     }
 
     /** A minted key and its plaintext, which is shown once, like OpenRouter's {@code "key"} field. */
@@ -42,9 +107,8 @@ public final class KeyStore {
         String label = plaintext.substring(0, 12) + "..." + plaintext.substring(plaintext.length() - 3);
         ProvisionedKey key = new ProvisionedKey(hash, label, name, limit, includeByokInLimit, limitReset,
                 clock.instant());
-        byHash.put(hash, key);
-        plaintextByHash.put(hash, plaintext);
-        byPlaintext.put(plaintext, key);
+        put(key, plaintext);
+        save();
         return new Minted(key, plaintext);
     }
 
@@ -69,6 +133,7 @@ public final class KeyStore {
             return false;
         }
         key.update(fields, clock.instant());
+        save();
         return true;
     }
 
@@ -81,6 +146,7 @@ public final class KeyStore {
         if (plaintext != null) {
             byPlaintext.remove(plaintext);
         }
+        save();
         return true;
     }
 

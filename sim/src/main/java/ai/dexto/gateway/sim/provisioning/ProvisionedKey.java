@@ -86,6 +86,19 @@ public final class ProvisionedKey {
         updatedAt = now;
     }
 
+    /** A key saved by {@link #toJson()} before a restart, with its usage. */
+    static ProvisionedKey restore(Map<String, Object> saved) {
+        ProvisionedKey key = new ProvisionedKey((String) saved.get("hash"), (String) saved.get("label"),
+                (String) saved.get("name"), KeyStore.decimalOrNull(saved.get("limit")),
+                Boolean.TRUE.equals(saved.get("include_byok_in_limit")), (String) saved.get("limit_reset"),
+                Instant.parse((String) saved.get("created_at")));
+        key.disabled = Boolean.TRUE.equals(saved.get("disabled"));
+        key.usage = KeyStore.decimalOrNull(saved.get("usage"));
+        key.byokUsage = KeyStore.decimalOrNull(saved.get("byok_usage"));
+        key.updatedAt = Instant.parse((String) saved.get("updated_at"));
+        return key;
+    }
+
     /** The key as {@code /keys} shows it: never the plaintext. */
     public synchronized Map<String, Object> toJson() {
         Map<String, Object> json = new LinkedHashMap<>();

@@ -15,9 +15,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ProvisioningIT {
     private static final String PROVISIONING = SimConfig.DEFAULT_PROVISIONING_KEY;
@@ -143,5 +147,42 @@ class ProvisioningIT {
         JsonNode current = json(get(sim.openRouterBaseUrl() + "/key", key)).get("data");
         assertEquals("java-minted", current.get("name").asText());
         assertEquals(0, new BigDecimal("2.5").compareTo(current.get("limit").decimalValue()));
+    }
+
+    @Test
+    void withAStateDirKeysTheirLimitsAndUsageSurviveARestart(@TempDir Path state) throws Exception {
+        SimConfig config = SimConfig.builder().openRouterPort(0).stripePort(0).stateDir(state).build();
+        String kept;
+        String keptHash;
+        String deleted;
+        BigDecimal usage;
+        try (Sim first = Sim.start(config)) {
+            String base = first.openRouterBaseUrl();
+            JsonNode created = json(postJson(base + "/keys", PROVISIONING, "{\"name\":\"kept\",\"limit\":3}"));
+            kept = created.get("key").asText();
+            keptHash = created.at("/data/hash").asText();
+            assertEquals(200, postJson(base + "/chat/completions", kept, CHAT).statusCode());
+            usage = json(get(base + "/keys/" + keptHash, PROVISIONING)).at("/data/usage").decimalValue();
+            assertTrue(usage.signum() > 0);
+            deleted = first.mintKey("gone", null);
+            JsonNode gone = json(get(base + "/keys", PROVISIONING)).get("data");
+            for (JsonNode k : gone) {
+                if (k.get("name").asText().equals("gone")) {
+                    send(request(base + "/keys/" + k.get("hash").asText(), PROVISIONING).DELETE().build());
+                }
+            }
+        }
+        Path file = state.resolve("openrouter-keys.json");
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+
+        try (Sim second = Sim.start(config)) {
+            String base = second.openRouterBaseUrl();
+            assertEquals(200, postJson(base + "/chat/completions", kept, CHAT).statusCode(), "a kept key still works");
+            assertEquals(401, postJson(base + "/chat/completions", deleted, CHAT).statusCode(), "a deleted key stays gone");
+            JsonNode data = json(get(base + "/keys/" + keptHash, PROVISIONING)).get("data");
+            assertEquals("kept", data.get("name").asText());
+            assertEquals(0, new BigDecimal("3").compareTo(data.get("limit").decimalValue()));
+            assertTrue(data.get("usage").decimalValue().compareTo(usage) > 0, "usage carried over and grew");
+        }
     }
 }

@@ -26,7 +26,10 @@ import ai.dexto.gateway.controlplane.errors.WebApplicationExceptionMapper;
 import ai.dexto.gateway.controlplane.feed.FeedNotifier;
 import ai.dexto.gateway.controlplane.feed.FeedPruner;
 import ai.dexto.gateway.controlplane.feed.FeedReader;
+import ai.dexto.gateway.controlplane.http.ConnectorTagFilter;
 import ai.dexto.gateway.controlplane.http.CorsFilter;
+import ai.dexto.gateway.controlplane.http.InternalPort;
+import ai.dexto.gateway.controlplane.http.PortSeparation;
 import ai.dexto.gateway.controlplane.http.RequestIdFilter;
 import ai.dexto.gateway.controlplane.journal.DrainFaults;
 import ai.dexto.gateway.controlplane.journal.DrainHealthCheck;
@@ -51,6 +54,8 @@ import io.dropwizard.core.setup.Environment;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import jakarta.servlet.DispatcherType;
 import java.nio.file.Path;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.component.LifeCycle;
 import java.time.Clock;
 import java.time.Duration;
@@ -69,6 +74,7 @@ public final class ControlPlaneApplication extends Application<ControlPlaneConfi
     private volatile Database database;
     private volatile JournalDrain drain;
     private volatile Transactions transactions;
+    private volatile int internalPort = -1;
 
     public static void main(String[] args) throws Exception {
         new ControlPlaneApplication().run(args);
@@ -94,6 +100,7 @@ public final class ControlPlaneApplication extends Application<ControlPlaneConfi
             log.warn("development secrets in use for {}: set them in the environment for any shared deployment",
                     devSecrets);
         }
+        InternalPort.addTo(config.getServerFactory(), config.getInternalPort());
         Database db = Database.open(config.getDatabase(), Path.of(config.getDataDir()), env.metrics(),
                 env.healthChecks());
         try {
@@ -168,6 +175,16 @@ public final class ControlPlaneApplication extends Application<ControlPlaneConfi
         env.jersey().register(new FeedResource(internalAuth, feed, notifier));
         PaymentsModule.register(config, env, tx, userAuth, adminAuth, users, ledger, limits);
 
+        env.jersey().register(new PortSeparation());
+        env.servlets().addFilter("connector-tag", new ConnectorTagFilter())
+                .addMappingForUrlPatterns(EnumSet.allOf(DispatcherType.class), true, "/*");
+        env.lifecycle().addServerLifecycleListener(server -> {
+            for (Connector c : server.getConnectors()) {
+                if (InternalPort.CONNECTOR_NAME.equals(c.getName())) {
+                    internalPort = ((ServerConnector) c).getLocalPort();
+                }
+            }
+        });
         env.servlets().addFilter("request-id", new RequestIdFilter())
                 .addMappingForUrlPatterns(EnumSet.allOf(DispatcherType.class), true, "/*");
         env.servlets().addFilter("cors", new CorsFilter(config.getCorsOrigins()))
@@ -189,5 +206,10 @@ public final class ControlPlaneApplication extends Application<ControlPlaneConfi
 
     public Transactions transactions() {
         return transactions;
+    }
+
+    /** The internal port's bound port number once the server started (tests bind port 0). */
+    public int internalPort() {
+        return internalPort;
     }
 }

@@ -108,7 +108,7 @@ public final class Gateway implements AutoCloseable {
         KeyCache keys = new KeyCache();
         RateLimiter limiter = new RateLimiter(config.globalRequestsPerMinute(), config.globalBurst());
         FeedApplier feed = new FeedApplier(accounts, keys, limiter, cipher);
-        ControlPlaneClient control = new ControlPlaneClient(http, config.controlUrl(), config.internalToken(),
+        ControlPlaneClient control = new ControlPlaneClient(http, config.controlInternalUrl(), config.internalToken(),
                 config.nodeId());
         ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "dexto-background");

@@ -13,6 +13,7 @@ public record GatewayConfig(
         int port,
         int opsPort,
         String controlUrl,
+        String controlInternalUrl,
         String internalToken,
         String encryptionKeyBase64,
         String upstreamUrl,
@@ -61,6 +62,7 @@ public record GatewayConfig(
         b.port = intOf(env, "DEXTO_GATEWAY_PORT", 8080);
         b.opsPort = intOf(env, "DEXTO_GATEWAY_OPS_PORT", 8081);
         b.controlUrl = env.getOrDefault("DEXTO_CONTROL_URL", b.controlUrl);
+        b.controlInternalUrl = env.getOrDefault("DEXTO_CONTROL_INTERNAL_URL", b.controlUrl);
         b.internalToken = env.getOrDefault("DEXTO_INTERNAL_TOKEN", DEV_INTERNAL_TOKEN);
         b.encryptionKeyBase64 = env.getOrDefault("ENCRYPTION_KEY", DEV_ENCRYPTION_KEY);
         b.upstreamUrl = env.getOrDefault("DEXTO_UPSTREAM_URL", b.upstreamUrl);
@@ -112,6 +114,8 @@ public record GatewayConfig(
         public int port = 8080;
         public int opsPort = 8081;
         public String controlUrl = "http://127.0.0.1:8082";
+        /** The control plane's internal port (feed, key lookups); null: {@link #controlUrl}. */
+        public String controlInternalUrl;
         public String internalToken = DEV_INTERNAL_TOKEN;
         public String encryptionKeyBase64 = DEV_ENCRYPTION_KEY;
         public String upstreamUrl = "http://127.0.0.1:8090/api/v1";
@@ -162,7 +166,8 @@ public record GatewayConfig(
         public Builder tls(Path cert, Path key) { tlsCert = cert; tlsKey = key; return this; }
 
         public GatewayConfig build() {
-            return new GatewayConfig(bindHost, port, opsPort, controlUrl, internalToken, encryptionKeyBase64,
+            return new GatewayConfig(bindHost, port, opsPort, controlUrl,
+                    controlInternalUrl == null ? controlUrl : controlInternalUrl, internalToken, encryptionKeyBase64,
                     upstreamUrl, nodeId, dataDir, markupBasisPoints, topUpUrl, tlsCert, tlsKey, ioThreads,
                     maxConnections, maxHeaderBytes, maxBodyBytes, requestReadTimeout, idleTimeout,
                     upstreamConnectTimeout, upstreamFirstByteTimeout, upstreamChunkTimeout,

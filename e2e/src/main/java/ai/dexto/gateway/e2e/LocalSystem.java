@@ -53,6 +53,7 @@ public final class LocalSystem implements AutoCloseable {
     private final int opsPort;
     private final int controlPort;
     private final int controlAdminPort;
+    private final int controlInternalPort;
     private Process sim;
     private Process control;
     private Process gateway;
@@ -67,6 +68,7 @@ public final class LocalSystem implements AutoCloseable {
         opsPort = freePort();
         controlPort = freePort();
         controlAdminPort = freePort();
+        controlInternalPort = freePort();
         env.put("DEXTO_DATA_DIR", dataDir.toString());
         env.put("DEXTO_SIM_PORT", Integer.toString(simPort));
         env.put("DEXTO_SIM_STRIPE_PORT", Integer.toString(stripePort));
@@ -74,7 +76,9 @@ public final class LocalSystem implements AutoCloseable {
         env.put("DEXTO_GATEWAY_OPS_PORT", Integer.toString(opsPort));
         env.put("DEXTO_CONTROL_PORT", Integer.toString(controlPort));
         env.put("DEXTO_CONTROL_ADMIN_PORT", Integer.toString(controlAdminPort));
+        env.put("DEXTO_CONTROL_INTERNAL_PORT", Integer.toString(controlInternalPort));
         env.put("DEXTO_CONTROL_URL", controlUrl());
+        env.put("DEXTO_CONTROL_INTERNAL_URL", "http://127.0.0.1:" + controlInternalPort);
         env.put("DEXTO_UPSTREAM_URL", simUrl());
         env.put("STRIPE_API_BASE", stripeUrl());
         env.put("STRIPE_SECRET_KEY", STRIPE_SECRET_KEY);
@@ -174,6 +178,15 @@ public final class LocalSystem implements AutoCloseable {
         return "http://127.0.0.1:" + controlPort;
     }
 
+    /** The control plane's internal port ({@code /admin}, {@code /internal}); https when a test set TLS up. */
+    public String controlInternalUrl() {
+        return env.get("DEXTO_CONTROL_INTERNAL_URL");
+    }
+
+    public int controlInternalPort() {
+        return controlInternalPort;
+    }
+
     public String controlAdminUrl() {
         return "http://127.0.0.1:" + controlAdminPort;
     }
@@ -211,7 +224,7 @@ public final class LocalSystem implements AutoCloseable {
     }
 
     public String admin(String method, String path, String body) throws IOException, InterruptedException {
-        return call(method, controlUrl() + "/admin" + path, ADMIN_TOKEN, body, 200);
+        return call(method, controlInternalUrl() + "/admin" + path, ADMIN_TOKEN, body, 200);
     }
 
     /** Sends a request and returns the body, failing unless the status is {@code expected}. */

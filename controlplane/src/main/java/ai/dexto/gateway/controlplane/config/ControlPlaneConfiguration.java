@@ -34,6 +34,9 @@ public final class ControlPlaneConfiguration extends Configuration {
     @Valid @NotNull @JsonProperty
     private StripeSettings stripe = new StripeSettings();
 
+    @Valid @NotNull @JsonProperty
+    private InternalPortSettings internalPort = new InternalPortSettings();
+
     @JsonProperty
     private String corsOrigins = "https://dexto.ai";
 
@@ -71,6 +74,10 @@ public final class ControlPlaneConfiguration extends Configuration {
 
     public StripeSettings getStripe() {
         return stripe;
+    }
+
+    public InternalPortSettings getInternalPort() {
+        return internalPort;
     }
 
     public String getCorsOrigins() {

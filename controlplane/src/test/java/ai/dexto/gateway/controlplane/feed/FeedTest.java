@@ -23,7 +23,10 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
 class FeedTest {
     static final ControlPlaneHarness H = new ControlPlaneHarness();
     @RegisterExtension
@@ -37,13 +40,13 @@ class FeedTest {
     }
 
     static FeedSnapshot snapshot(String node) throws Exception {
-        Http.Reply r = H.api().get("/internal/feed/snapshot?node=" + node, TOKEN);
+        Http.Reply r = H.internal().get("/internal/feed/snapshot?node=" + node, TOKEN);
         assertEquals(200, r.status(), r.toString());
         return JSON.readValue(r.body(), FeedSnapshot.class);
     }
 
     static FeedChanges changes(String node, long since, int wait) throws Exception {
-        Http.Reply r = H.api().get("/internal/feed/changes?node=" + node + "&since=" + since + "&wait=" + wait, TOKEN);
+        Http.Reply r = H.internal().get("/internal/feed/changes?node=" + node + "&since=" + since + "&wait=" + wait, TOKEN);
         assertEquals(200, r.status(), r.toString());
         return JSON.readValue(r.body(), FeedChanges.class);
     }
@@ -104,7 +107,7 @@ class FeedTest {
         });
         Thread.sleep(300);
         start = System.nanoTime();
-        assertEquals(200, H.api().post("/admin/users/" + user + "/credits", ControlPlaneHarness.ADMIN_TOKEN,
+        assertEquals(200, H.internal().post("/admin/users/" + user + "/credits", ControlPlaneHarness.ADMIN_TOKEN,
                 "{\"amount_usd\":\"5.00\",\"reason\":\"goodwill\"}").status());
         FeedChanges topUp = waiting2.get();
         elapsedMillis = (System.nanoTime() - start) / 1_000_000;
@@ -162,25 +165,25 @@ class FeedTest {
     void keyLookupAnswersActiveAndRevokedKeysAnd404sUnknownOnes() throws Exception {
         String user = ControlPlaneHarness.newUserId();
         String key = H.provision(user);
-        Http.Reply r = H.api().get("/internal/keys/" + ApiKeys.hashHex(key) + "?node=n1", TOKEN);
+        Http.Reply r = H.internal().get("/internal/keys/" + ApiKeys.hashHex(key) + "?node=n1", TOKEN);
         assertEquals(200, r.status(), r.toString());
         KeyLookup found = JSON.readValue(r.body(), KeyLookup.class);
         assertEquals(user, found.key().userId());
         assertEquals(user, found.user().userId());
         assertEquals(10_000_000_000L, found.user().balanceNanos());
         String unknown = ApiKeys.hashHex(ApiKeys.generate(new java.security.SecureRandom()));
-        assertEquals(404, H.api().get("/internal/keys/" + unknown + "?node=n1", TOKEN).status());
-        assertEquals(404, H.api().get("/internal/keys/not-a-hash?node=n1", TOKEN).status());
+        assertEquals(404, H.internal().get("/internal/keys/" + unknown + "?node=n1", TOKEN).status());
+        assertEquals(404, H.internal().get("/internal/keys/not-a-hash?node=n1", TOKEN).status());
     }
 
     @Test
     void theFeedRefusesAMissingOrWrongTokenAndTheAdminToken() {
-        assertEquals(401, H.api().get("/internal/feed/snapshot?node=n1", null).status());
-        assertEquals(401, H.api().get("/internal/feed/snapshot?node=n1", "wrong").status());
-        assertEquals(401, H.api().get("/internal/feed/snapshot?node=n1", ControlPlaneHarness.ADMIN_TOKEN).status());
-        Http.Reply r = H.api().get("/internal/feed/changes?node=n1&since=abc", TOKEN);
+        assertEquals(401, H.internal().get("/internal/feed/snapshot?node=n1", null).status());
+        assertEquals(401, H.internal().get("/internal/feed/snapshot?node=n1", "wrong").status());
+        assertEquals(401, H.internal().get("/internal/feed/snapshot?node=n1", ControlPlaneHarness.ADMIN_TOKEN).status());
+        Http.Reply r = H.internal().get("/internal/feed/changes?node=n1&since=abc", TOKEN);
         assertEquals(400, r.status());
-        assertEquals(400, H.api().get("/internal/feed/snapshot", TOKEN).status(), "node is required");
+        assertEquals(400, H.internal().get("/internal/feed/snapshot", TOKEN).status(), "node is required");
     }
 
     @Test
@@ -190,7 +193,7 @@ class FeedTest {
         FeedSnapshot before = snapshot("n1");
         String oldCipher = before.users().stream().filter(x -> x.userId().equals(user)).findFirst().orElseThrow()
                 .upstreamKeyCiphertext();
-        Http.Reply r = H.api().post("/admin/users/" + user + "/upstream-key/rotate", ControlPlaneHarness.ADMIN_TOKEN, null);
+        Http.Reply r = H.internal().post("/admin/users/" + user + "/upstream-key/rotate", ControlPlaneHarness.ADMIN_TOKEN, null);
         assertEquals(200, r.status(), r.toString());
         FeedChanges c = changes("n1", before.cursor(), 5);
         FeedUser u = c.users().stream().filter(x -> x.userId().equals(user)).findFirst().orElseThrow();

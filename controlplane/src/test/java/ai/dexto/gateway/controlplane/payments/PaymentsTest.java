@@ -17,7 +17,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
 class PaymentsTest {
     static final ControlPlaneHarness H = new ControlPlaneHarness();
     @RegisterExtension
@@ -96,13 +99,13 @@ class PaymentsTest {
         assertEquals("completed", done.path("status").asText());
         assertNotNull(done.path("completed_at").asText(null));
         // the feed carries the new balance to the data plane
-        JsonNode snapshot = H.api().get("/internal/feed/snapshot?node=n", ControlPlaneHarness.INTERNAL_TOKEN).json();
+        JsonNode snapshot = H.internal().get("/internal/feed/snapshot?node=n", ControlPlaneHarness.INTERNAL_TOKEN).json();
         for (JsonNode u : snapshot.path("users")) {
             if (u.path("user_id").asText().equals(user)) {
                 assertEquals(35_000_000_000L, u.path("balance_nanos").asLong());
             }
         }
-        assertTrue(H.api().get("/admin/audit", ADMIN).json().path("ok").asBoolean());
+        assertTrue(H.internal().get("/admin/audit", ADMIN).json().path("ok").asBoolean());
     }
 
     @Test
@@ -213,7 +216,7 @@ class PaymentsTest {
                 ControlPlaneHarness.WEBHOOK_SECRET)).status());
         assertEquals("completed", status(user, delayedOk));
         assertEquals("35.00", balance(user));
-        assertTrue(H.api().get("/admin/audit", ADMIN).json().path("ok").asBoolean());
+        assertTrue(H.internal().get("/admin/audit", ADMIN).json().path("ok").asBoolean());
     }
 
     @Test
@@ -237,22 +240,22 @@ class PaymentsTest {
         String sessionId = checkout(user, 50).path("sessionId").asText();
         H.sim.stripe().completeSession(sessionId, true, true);
         await(() -> balance(user).equals("60.00"), "top-up");
-        JsonNode list = H.api().get("/admin/transactions?user=" + user + "&status=completed", ADMIN).json();
+        JsonNode list = H.internal().get("/admin/transactions?user=" + user + "&status=completed", ADMIN).json();
         assertEquals(1, list.path("transactions").size());
         String txId = list.path("transactions").get(0).path("id").asText();
-        assertEquals(400, H.api().get("/admin/transactions?status=bogus", ADMIN).status());
-        assertEquals(400, H.api().post("/admin/transactions/" + txId + "/refund", ADMIN, "{\"kind\":\"refund\"}").status());
-        Http.Reply refund = H.api().post("/admin/transactions/" + txId + "/refund", ADMIN,
+        assertEquals(400, H.internal().get("/admin/transactions?status=bogus", ADMIN).status());
+        assertEquals(400, H.internal().post("/admin/transactions/" + txId + "/refund", ADMIN, "{\"kind\":\"refund\"}").status());
+        Http.Reply refund = H.internal().post("/admin/transactions/" + txId + "/refund", ADMIN,
                 "{\"kind\":\"chargeback\",\"reason\":\"card dispute\"}");
         assertEquals(200, refund.status(), refund.toString());
         assertEquals("10.00", balance(user));
-        assertEquals(409, H.api().post("/admin/transactions/" + txId + "/refund", ADMIN,
+        assertEquals(409, H.internal().post("/admin/transactions/" + txId + "/refund", ADMIN,
                 "{\"kind\":\"refund\",\"reason\":\"again\"}").status());
-        assertEquals(404, H.api().post("/admin/transactions/" + java.util.UUID.randomUUID() + "/refund", ADMIN,
+        assertEquals(404, H.internal().post("/admin/transactions/" + java.util.UUID.randomUUID() + "/refund", ADMIN,
                 "{\"kind\":\"refund\",\"reason\":\"x\"}").status());
-        assertEquals("refunded", H.api().get("/admin/transactions?user=" + user, ADMIN).json()
+        assertEquals("refunded", H.internal().get("/admin/transactions?user=" + user, ADMIN).json()
                 .path("transactions").get(0).path("status").asText());
-        assertTrue(H.api().get("/admin/audit", ADMIN).json().path("ok").asBoolean());
+        assertTrue(H.internal().get("/admin/audit", ADMIN).json().path("ok").asBoolean());
     }
 
     @Test

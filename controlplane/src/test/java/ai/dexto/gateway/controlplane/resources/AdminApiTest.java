@@ -17,7 +17,10 @@ import java.sql.Statement;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
 class AdminApiTest {
     static final ControlPlaneHarness H = new ControlPlaneHarness();
     @RegisterExtension
@@ -37,24 +40,24 @@ class AdminApiTest {
     void creditsAndDebitsChangeTheBalanceExactlyWithALedgerEntry() {
         String user = ControlPlaneHarness.newUserId();
         String key = H.provision(user);
-        Http.Reply r = H.api().post("/admin/users/" + user + "/credits", ADMIN,
+        Http.Reply r = H.internal().post("/admin/users/" + user + "/credits", ADMIN,
                 "{\"amount_usd\":\"25.000000001\",\"reason\":\"support ticket 42\"}");
         assertEquals(200, r.status(), r.toString());
         assertEquals("35.000000001", r.json().path("balance").asText());
-        r = H.api().post("/admin/users/" + user + "/credits", ADMIN, "{\"amount_usd\":\"-0.5\",\"reason\":\"correction\"}");
+        r = H.internal().post("/admin/users/" + user + "/credits", ADMIN, "{\"amount_usd\":\"-0.5\",\"reason\":\"correction\"}");
         assertEquals(200, r.status(), r.toString());
         assertEquals("34.500000001", balance(key));
-        JsonNode detail = H.api().get("/admin/users/" + user, ADMIN).json();
+        JsonNode detail = H.internal().get("/admin/users/" + user, ADMIN).json();
         assertEquals(3, detail.path("credits").size());
         assertEquals("admin", detail.path("credits").get(0).path("kind").asText());
-        assertTrue(H.api().get("/admin/audit", ADMIN).json().path("ok").asBoolean());
+        assertTrue(H.internal().get("/admin/audit", ADMIN).json().path("ok").asBoolean());
     }
 
     @Test
     void aPositiveCreditRaisesTheUpstreamKeyLimitToLifetimeCredits() throws Exception {
         String user = ControlPlaneHarness.newUserId();
         H.provision(user);
-        assertEquals(200, H.api().post("/admin/users/" + user + "/credits", ADMIN,
+        assertEquals(200, H.internal().post("/admin/users/" + user + "/credits", ADMIN,
                 "{\"amount_usd\":\"15\",\"reason\":\"top-up by hand\"}").status());
         String hash;
         try (Connection c = H.application().database().dataSource().getConnection(); Statement s = c.createStatement()) {
@@ -83,17 +86,17 @@ class AdminApiTest {
                 "{\"amount_usd\":\"5\"}",
                 "{\"amount_usd\":\"5\",\"reason\":\"   \"}",
                 "[]"}) {
-            Http.Reply r = H.api().post(path, ADMIN, body);
+            Http.Reply r = H.internal().post(path, ADMIN, body);
             assertEquals(400, r.status(), body + " → " + r);
             assertEquals("invalid_request_error", r.json().path("error").path("type").asText());
         }
-        assertEquals(404, H.api().post("/admin/users/nobody-" + user + "/credits", ADMIN,
+        assertEquals(404, H.internal().post("/admin/users/nobody-" + user + "/credits", ADMIN,
                 "{\"amount_usd\":\"5\",\"reason\":\"x\"}").status());
-        assertEquals(401, H.api().post(path, "wrong-token", "{\"amount_usd\":\"5\",\"reason\":\"x\"}").status());
-        assertEquals(401, H.api().post(path, null, "{\"amount_usd\":\"5\",\"reason\":\"x\"}").status());
-        assertEquals(401, H.api().post(path, key, "{\"amount_usd\":\"5\",\"reason\":\"x\"}").status(),
+        assertEquals(401, H.internal().post(path, "wrong-token", "{\"amount_usd\":\"5\",\"reason\":\"x\"}").status());
+        assertEquals(401, H.internal().post(path, null, "{\"amount_usd\":\"5\",\"reason\":\"x\"}").status());
+        assertEquals(401, H.internal().post(path, key, "{\"amount_usd\":\"5\",\"reason\":\"x\"}").status(),
                 "a user's API key is not an admin token");
-        assertEquals(401, H.api().post(path, ControlPlaneHarness.INTERNAL_TOKEN, "{\"amount_usd\":\"5\",\"reason\":\"x\"}").status());
+        assertEquals(401, H.internal().post(path, ControlPlaneHarness.INTERNAL_TOKEN, "{\"amount_usd\":\"5\",\"reason\":\"x\"}").status());
         assertEquals("10.00", balance(key));
     }
 
@@ -101,12 +104,12 @@ class AdminApiTest {
     void tiersComeFromConfiguration() {
         String user = ControlPlaneHarness.newUserId();
         H.provision(user);
-        Http.Reply r = H.api().put("/admin/users/" + user + "/tier", ADMIN, "{\"tier\":\"unlimited\"}");
+        Http.Reply r = H.internal().put("/admin/users/" + user + "/tier", ADMIN, "{\"tier\":\"unlimited\"}");
         assertEquals(200, r.status(), r.toString());
-        assertEquals("unlimited", H.api().get("/admin/users/" + user, ADMIN).json().path("tier").asText());
-        assertEquals(400, H.api().put("/admin/users/" + user + "/tier", ADMIN, "{\"tier\":\"gold\"}").status());
-        assertEquals(400, H.api().put("/admin/users/" + user + "/tier", ADMIN, "{}").status());
-        assertEquals(404, H.api().put("/admin/users/nobody/tier", ADMIN, "{\"tier\":\"paid\"}").status());
+        assertEquals("unlimited", H.internal().get("/admin/users/" + user, ADMIN).json().path("tier").asText());
+        assertEquals(400, H.internal().put("/admin/users/" + user + "/tier", ADMIN, "{\"tier\":\"gold\"}").status());
+        assertEquals(400, H.internal().put("/admin/users/" + user + "/tier", ADMIN, "{}").status());
+        assertEquals(404, H.internal().put("/admin/users/nobody/tier", ADMIN, "{\"tier\":\"paid\"}").status());
     }
 
     @Test
@@ -114,20 +117,20 @@ class AdminApiTest {
         String user = ControlPlaneHarness.newUserId();
         String key = H.provision(user);
         long id = H.api().get("/keys", key).json().path("keys").get(0).path("id").asLong();
-        assertEquals(200, H.api().post("/admin/keys/" + id + "/revoke", ADMIN, null).status());
+        assertEquals(200, H.internal().post("/admin/keys/" + id + "/revoke", ADMIN, null).status());
         assertEquals(401, H.api().get("/keys", key).status());
-        assertEquals(404, H.api().post("/admin/keys/999999999/revoke", ADMIN, null).status());
-        assertEquals(404, H.api().post("/admin/keys/abc/revoke", ADMIN, null).status());
+        assertEquals(404, H.internal().post("/admin/keys/999999999/revoke", ADMIN, null).status());
+        assertEquals(404, H.internal().post("/admin/keys/abc/revoke", ADMIN, null).status());
     }
 
     @Test
     void userSearchAndDetailNeverShowHashesOrUpstreamKeys() throws Exception {
         String user = ControlPlaneHarness.newUserId();
         String key = H.provision(user);
-        Http.Reply list = H.api().get("/admin/users?query=" + user.substring(5, 20), ADMIN);
+        Http.Reply list = H.internal().get("/admin/users?query=" + user.substring(5, 20), ADMIN);
         assertEquals(200, list.status());
         assertEquals(user, list.json().path("users").get(0).path("id").asText());
-        Http.Reply detail = H.api().get("/admin/users/" + user, ADMIN);
+        Http.Reply detail = H.internal().get("/admin/users/" + user, ADMIN);
         assertEquals(200, detail.status());
         assertEquals("10.00", detail.json().path("balance").asText());
         assertEquals(1, detail.json().path("keys").size());
@@ -142,7 +145,7 @@ class AdminApiTest {
         }
         assertFalse(detail.body().contains(cipher));
         assertFalse(detail.body().contains("sk-or-"));
-        assertEquals(404, H.api().get("/admin/users/nobody-" + user, ADMIN).status());
+        assertEquals(404, H.internal().get("/admin/users/nobody-" + user, ADMIN).status());
     }
 
     @Test
@@ -150,30 +153,30 @@ class AdminApiTest {
         String user = ControlPlaneHarness.newUserId();
         H.provision(user);
         String oldHash = upstreamHash(user);
-        Http.Reply r = H.api().post("/admin/users/" + user + "/upstream-key/rotate", ADMIN, null);
+        Http.Reply r = H.internal().post("/admin/users/" + user + "/upstream-key/rotate", ADMIN, null);
         assertEquals(200, r.status(), r.toString());
         String newHash = upstreamHash(user);
         assertNotEquals(oldHash, newHash);
         Http sim = new Http(H.sim.openRouterBaseUrl());
         assertEquals(404, sim.get("/keys/" + oldHash, SimConfig.DEFAULT_PROVISIONING_KEY).status());
         assertEquals(200, sim.get("/keys/" + newHash, SimConfig.DEFAULT_PROVISIONING_KEY).status());
-        assertEquals(404, H.api().post("/admin/users/nobody/upstream-key/rotate", ADMIN, null).status());
+        assertEquals(404, H.internal().post("/admin/users/nobody/upstream-key/rotate", ADMIN, null).status());
     }
 
     @Test
     void auditReportsAMismatchWhenABalanceIsTamperedWith() throws Exception {
         String user = ControlPlaneHarness.newUserId();
         H.provision(user);
-        assertTrue(H.api().get("/admin/audit", ADMIN).json().path("ok").asBoolean());
+        assertTrue(H.internal().get("/admin/audit", ADMIN).json().path("ok").asBoolean());
         try (Connection c = H.application().database().dataSource().getConnection(); Statement s = c.createStatement()) {
             s.executeUpdate("UPDATE balances SET balance_nanos = balance_nanos + 1 WHERE user_id = '" + user + "'");
-            JsonNode audit = H.api().get("/admin/audit", ADMIN).json();
+            JsonNode audit = H.internal().get("/admin/audit", ADMIN).json();
             assertFalse(audit.path("ok").asBoolean());
             assertEquals(user, audit.path("mismatches").get(0).path("user_id").asText());
             assertTrue(audit.path("users_checked").asLong() >= 1);
             s.executeUpdate("UPDATE balances SET balance_nanos = balance_nanos - 1 WHERE user_id = '" + user + "'");
         }
-        assertTrue(H.api().get("/admin/audit", ADMIN).json().path("ok").asBoolean());
+        assertTrue(H.internal().get("/admin/audit", ADMIN).json().path("ok").asBoolean());
     }
 
     static String upstreamHash(String user) throws Exception {

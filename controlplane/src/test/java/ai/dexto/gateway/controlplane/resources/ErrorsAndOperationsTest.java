@@ -13,7 +13,10 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ErrorsAndOperationsTest {
     static final ControlPlaneHarness H = new ControlPlaneHarness();
     @RegisterExtension
@@ -34,7 +37,7 @@ class ErrorsAndOperationsTest {
 
     @Test
     void malformedJsonIsA400InTheOneErrorShape() {
-        Http.Reply r = H.api().post("/admin/users/x/credits", ControlPlaneHarness.ADMIN_TOKEN, "{\"amount_usd\": ");
+        Http.Reply r = H.internal().post("/admin/users/x/credits", ControlPlaneHarness.ADMIN_TOKEN, "{\"amount_usd\": ");
         assertErrorShape(r, 400);
         assertEquals("invalid_json", r.json().path("error").path("code").asText());
     }
@@ -43,7 +46,7 @@ class ErrorsAndOperationsTest {
     void unknownRoutesWrongMethodsAndMediaTypesUseTheErrorShape() {
         assertErrorShape(H.api().get("/nope", null), 404);
         assertErrorShape(H.api().get("/api/provision", null), 405);
-        Http.Reply form = H.api().send("POST", "/admin/users/x/credits", ControlPlaneHarness.ADMIN_TOKEN, "amount=5",
+        Http.Reply form = H.internal().send("POST", "/admin/users/x/credits", ControlPlaneHarness.ADMIN_TOKEN, "amount=5",
                 Map.of("Content-Type", "application/x-www-form-urlencoded"));
         assertErrorShape(form, form.status() == 415 ? 415 : 400);
     }

@@ -35,6 +35,7 @@ public final class ControlPlaneHarness {
     public final DropwizardAppExtension<ControlPlaneConfiguration> app;
     private Http api;
     private Http admin;
+    private Http internal;
 
     public ControlPlaneHarness() {
         this(Map.of());
@@ -55,6 +56,7 @@ public final class ControlPlaneHarness {
         Map<String, String> config = new LinkedHashMap<>();
         config.put("server.applicationConnectors[0].port", "0");
         config.put("server.adminConnectors[0].port", "0");
+        config.put("internalPort.port", "0");
         config.put("logging.level", "WARN");
         config.put("dataDir", dataDir.toString());
         config.put("database.url", databaseUrl);
@@ -82,6 +84,19 @@ public final class ControlPlaneHarness {
         return api;
     }
 
+    /** The internal port: {@code /admin/*} and {@code /internal/*}. */
+    public Http internal() {
+        if (internal == null) {
+            internal = new Http(internalUrl());
+        }
+        return internal;
+    }
+
+    public String internalUrl() {
+        return "http://127.0.0.1:" + application().internalPort();
+    }
+
+    /** Dropwizard's admin port: health checks and metrics. */
     public Http admin() {
         if (admin == null) {
             admin = new Http("http://127.0.0.1:" + app.getAdminPort());

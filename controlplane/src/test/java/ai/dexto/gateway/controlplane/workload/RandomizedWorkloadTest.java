@@ -26,12 +26,14 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * 120 users, three data-plane journals written concurrently, Stripe top-ups (each delivered twice)
  * and admin credits and debits interleaved,
  * the drain stopped and restarted midway: in the end every event is billed once and the audit holds.
  */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
 class RandomizedWorkloadTest {
     static final ControlPlaneHarness H = new ControlPlaneHarness();
     @RegisterExtension
@@ -86,7 +88,7 @@ class RandomizedWorkloadTest {
                 if (cents == 0) {
                     continue;
                 }
-                Http.Reply r = H.api().post("/admin/users/" + ids.get(u) + "/credits", ControlPlaneHarness.ADMIN_TOKEN,
+                Http.Reply r = H.internal().post("/admin/users/" + ids.get(u) + "/credits", ControlPlaneHarness.ADMIN_TOKEN,
                         "{\"amount_usd\":\"" + Money.format(Money.ofCents(cents)) + "\",\"reason\":\"workload\"}");
                 assertEquals(200, r.status(), r.toString());
                 credited.addAndGet(u, Money.ofCents(cents));
@@ -133,7 +135,7 @@ class RandomizedWorkloadTest {
         assertEquals(9000, events.get());
         assertEquals(events.get(), count("SELECT count(*) FROM usage_ledger WHERE node_id LIKE 'wl-node-%'"));
         assertEquals(events.get(), count("SELECT count(DISTINCT request_id) FROM usage_ledger WHERE node_id LIKE 'wl-node-%'"));
-        JsonNode audit = H.api().get("/admin/audit", ControlPlaneHarness.ADMIN_TOKEN).json();
+        JsonNode audit = H.internal().get("/admin/audit", ControlPlaneHarness.ADMIN_TOKEN).json();
         assertTrue(audit.path("ok").asBoolean(), audit.toString());
         assertTrue(audit.path("users_checked").asLong() >= users);
         Map<String, Long> balances = new ConcurrentHashMap<>();

@@ -145,7 +145,7 @@ public final class ControlPlaneApplication extends Application<ControlPlaneConfi
         env.lifecycle().manage(limits);
 
         SessionTokens sessions = new SessionTokens(config.getAuth().jwtSecret, config.getAuth().jwtAudience,
-                config.getAuth().jwksUrl);
+                config.getAuth().jwksUrl, config.getAuth().jwtIssuer);
         UserAuthenticator userAuth = new UserAuthenticator(sessions, keys);
         StaticTokenAuth adminAuth = new StaticTokenAuth(config.getAuth().adminToken, "admin");
         StaticTokenAuth internalAuth = new StaticTokenAuth(config.getAuth().internalToken, "internal");

@@ -40,6 +40,7 @@ public final class LocalSystem implements AutoCloseable {
     public static final String STRIPE_SECRET_KEY = "sk_test_e2e";
     public static final String STRIPE_WEBHOOK_SECRET = "whsec_e2e_local_only";
     public static final String NODE_ID = "e2e-1";
+    public static final String AUTH_ANON_KEY = "sb_publishable_e2e";
 
     private final Path repo;
     private final Path dataDir;
@@ -91,6 +92,8 @@ public final class LocalSystem implements AutoCloseable {
         env.put("ENCRYPTION_KEY", ENCRYPTION_KEY);
         env.put("DEXTO_NODE_ID", NODE_ID);
         env.put("DEXTO_FORWARD_SIM_HEADERS", "true");
+        env.put("DEXTO_JWKS_URL", authUrl() + "/.well-known/jwks.json");
+        env.put("DEXTO_AUTH_ANON_KEY", AUTH_ANON_KEY);
     }
 
     /** Starts the simulator, control plane and gateway, and waits until the gateway is ready. */
@@ -160,6 +163,11 @@ public final class LocalSystem implements AutoCloseable {
 
     public String simUrl() {
         return "http://127.0.0.1:" + simPort + "/api/v1";
+    }
+
+    /** The simulated Supabase Auth ({@code …/auth/v1}); the control plane trusts its JWKS. */
+    public String authUrl() {
+        return "http://127.0.0.1:" + simPort + "/auth/v1";
     }
 
     public String stripeUrl() {

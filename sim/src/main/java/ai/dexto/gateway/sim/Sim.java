@@ -1,5 +1,6 @@
 package ai.dexto.gateway.sim;
 
+import ai.dexto.gateway.sim.auth.AuthSim;
 import ai.dexto.gateway.sim.fault.Fault;
 import ai.dexto.gateway.sim.fault.FaultInjector;
 import ai.dexto.gateway.sim.http.HttpListener;
@@ -17,8 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running simulator: the OpenRouter side and the Stripe side, each on its own port, sharing one
- * event-loop group. Start with {@link #start(SimConfig)}, stop with {@link #close()}.
+ * A running simulator: the OpenRouter side (with Supabase Auth under {@code /auth/v1} on the same
+ * port) and the Stripe side on its own port, sharing one event-loop group. Start with {@link #start(SimConfig)}, stop with {@link #close()}.
  */
 public final class Sim implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Sim.class);
@@ -30,9 +31,10 @@ public final class Sim implements AutoCloseable {
     private final KeyStore keys;
     private final FaultInjector faults;
     private final StripeSim stripe;
+    private final AuthSim auth;
 
     private Sim(SimConfig config, EventLoopGroup group, HttpListener openRouter, HttpListener stripeListener,
-                KeyStore keys, FaultInjector faults, StripeSim stripe) {
+                KeyStore keys, FaultInjector faults, StripeSim stripe, AuthSim auth) {
         this.config = config;
         this.group = group;
         this.openRouter = openRouter;
@@ -40,6 +42,7 @@ public final class Sim implements AutoCloseable {
         this.keys = keys;
         this.faults = faults;
         this.stripe = stripe;
+        this.auth = auth;
     }
 
     public static Sim start(SimConfig config) {
@@ -51,20 +54,24 @@ public final class Sim implements AutoCloseable {
         FaultInjector faults = new FaultInjector();
         HttpListener openRouter = null;
         StripeSim stripe = null;
+        AuthSim auth = new AuthSim(config, clock);
         try {
-            openRouter = HttpListener.bind(transport, group, config.host(), config.openRouterPort(),
+            openRouter = HttpListener.bind(transport, group, config.host(), config.openRouterPort(), auth.handler(),
                     new OpenRouterHandler(config, new ModelCatalogue(), keys, new Generations(clock), faults));
+            auth.listeningOn(baseUrl(config.host(), openRouter.port()));
             stripe = new StripeSim(config, clock);
             HttpListener stripeListener = HttpListener.bind(transport, group, config.host(), config.stripePort(),
                     stripe.handler());
             stripe.listeningOn(baseUrl(config.host(), stripeListener.port()));
             log.info("OpenRouter sim on port {}, Stripe sim on port {} ({}, {} event loops)", openRouter.port(),
                     stripeListener.port(), transport.name(), config.ioThreads());
-            return new Sim(config, group, openRouter, stripeListener, keys, faults, stripe);
+            return new Sim(config, group, openRouter, stripeListener, keys, faults, stripe, auth);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            auth.close();
             throw cleanUp(group, openRouter, stripe, new IllegalStateException("interrupted while binding", e));
         } catch (RuntimeException e) {
+            auth.close();
             throw cleanUp(group, openRouter, stripe, e);
         }
     }
@@ -105,6 +112,16 @@ public final class Sim implements AutoCloseable {
         return stripe;
     }
 
+    /** The simulated Supabase Auth: {@link AuthSim#baseUrl()} is {@code http://<host>:<port>/auth/v1}. */
+    public AuthSim auth() {
+        return auth;
+    }
+
+    /** {@code http://<host>:<port>/auth/v1}: what the dashboard and the quickstart use as Supabase Auth. */
+    public String authBaseUrl() {
+        return auth.baseUrl();
+    }
+
     /** Arms a fault for the next {@code count} chat requests (-1: until {@link #clearFaults()}). */
     public void setGlobalFault(String spec, int count) {
         faults.arm(Fault.parse(spec), count);
@@ -118,6 +135,7 @@ public final class Sim implements AutoCloseable {
     public void close() {
         stripeListener.close();
         cleanUp(group, openRouter, stripe, null);
+        auth.close();
         keys.save(); // the keys' usage, which is not written on every request
     }
 

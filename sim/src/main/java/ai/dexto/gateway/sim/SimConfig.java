@@ -12,6 +12,8 @@ public final class SimConfig {
     public static final String DEFAULT_PROVISIONING_KEY = "sk-or-prov-sim-dev";
     public static final String DEFAULT_STRIPE_SECRET_KEY = "sk_test_sim_dev";
     public static final String DEFAULT_STRIPE_WEBHOOK_SECRET = "whsec_simdev_0123456789abcdef";
+    /** The simulated Supabase project's publishable ("anon") key, sent as {@code apikey} to {@code /auth/v1}. */
+    public static final String DEFAULT_AUTH_ANON_KEY = "sb_publishable_sim_dev";
 
     private final String host;
     private final int openRouterPort;
@@ -26,6 +28,8 @@ public final class SimConfig {
     private final boolean byok;
     private final int ioThreads;
     private final java.nio.file.Path stateDir;
+    private final String authAnonKey;
+    private final long authTokenTtlSeconds;
 
     private SimConfig(Builder b) {
         this.host = b.host;
@@ -41,6 +45,8 @@ public final class SimConfig {
         this.byok = b.byok;
         this.ioThreads = b.ioThreads;
         this.stateDir = b.stateDir;
+        this.authAnonKey = b.authAnonKey;
+        this.authTokenTtlSeconds = b.authTokenTtlSeconds;
     }
 
     public static Builder builder() {
@@ -102,9 +108,19 @@ public final class SimConfig {
         return ioThreads;
     }
 
-    /** Where minted upstream keys are kept across restarts; null keeps them in memory only. */
+    /** Where minted upstream keys and the auth users are kept across restarts; null keeps them in memory only. */
     public java.nio.file.Path stateDir() {
         return stateDir;
+    }
+
+    /** The {@code apikey} every {@code /auth/v1} request but the JWKS must carry. */
+    public String authAnonKey() {
+        return authAnonKey;
+    }
+
+    /** Lifetime of the access tokens the simulated Auth issues (Supabase's default: 3600 s). */
+    public long authTokenTtlSeconds() {
+        return authTokenTtlSeconds;
     }
 
     public static final class Builder {
@@ -121,6 +137,8 @@ public final class SimConfig {
         private boolean byok;
         private int ioThreads = Math.min(4, Runtime.getRuntime().availableProcessors());
         private java.nio.file.Path stateDir;
+        private String authAnonKey = DEFAULT_AUTH_ANON_KEY;
+        private long authTokenTtlSeconds = 3600;
 
         private Builder() {
         }
@@ -187,6 +205,19 @@ public final class SimConfig {
 
         public Builder stateDir(java.nio.file.Path dir) {
             this.stateDir = dir;
+            return this;
+        }
+
+        public Builder authAnonKey(String key) {
+            this.authAnonKey = Objects.requireNonNull(key, "authAnonKey");
+            return this;
+        }
+
+        public Builder authTokenTtlSeconds(long seconds) {
+            if (seconds < 1) {
+                throw new IllegalArgumentException("authTokenTtlSeconds must be >= 1: " + seconds);
+            }
+            this.authTokenTtlSeconds = seconds;
             return this;
         }
 

@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
  * quickstart needs no flags. Prints {@code SIM READY openrouter=<url> stripe=<url>} once listening.
  */
 @Command(name = "dexto-sim", mixinStandardHelpOptions = true,
-        description = "Local stand-ins for OpenRouter (/api/v1) and Stripe (/v1), with fault injection.")
+        description = "Local stand-ins for OpenRouter (/api/v1), Supabase Auth (/auth/v1) and Stripe (/v1), "
+                + "with fault injection.")
 public final class SimMain implements Callable<Integer> {
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
     String host;
@@ -55,9 +56,17 @@ public final class SimMain implements Callable<Integer> {
     boolean byok;
 
     @Option(names = "--state-dir", defaultValue = "${env:DEXTO_SIM_STATE_DIR}",
-            description = "Keeps minted upstream keys and their usage here across restarts, as OpenRouter "
-                    + "would; none = memory only (env DEXTO_SIM_STATE_DIR).")
+            description = "Keeps minted upstream keys and their usage, and the auth users, sessions and "
+                    + "signing keys, here across restarts; none = memory only (env DEXTO_SIM_STATE_DIR).")
     java.nio.file.Path stateDir;
+
+    @Option(names = "--auth-anon-key", defaultValue = "${env:DEXTO_AUTH_ANON_KEY:-" + SimConfig.DEFAULT_AUTH_ANON_KEY + "}",
+            description = "The apikey /auth/v1 requires, as a Supabase project's publishable key (env DEXTO_AUTH_ANON_KEY).")
+    String authAnonKey;
+
+    @Option(names = "--auth-token-ttl", defaultValue = "3600",
+            description = "Lifetime of issued access tokens, seconds (default: ${DEFAULT-VALUE}).")
+    long authTokenTtlSeconds;
 
     @Option(names = "--io-threads", defaultValue = "0", description = "Event-loop threads, 0 = automatic.")
     int ioThreads;
@@ -79,7 +88,8 @@ public final class SimMain implements Callable<Integer> {
             sim.close();
             stopped.countDown();
         }, "dexto-sim-shutdown"));
-        System.out.println("SIM READY openrouter=" + sim.openRouterBaseUrl() + " stripe=" + sim.stripeBaseUrl());
+        System.out.println("SIM READY openrouter=" + sim.openRouterBaseUrl() + " stripe=" + sim.stripeBaseUrl()
+                + " auth=" + sim.authBaseUrl());
         System.out.flush();
         stopped.await();
         return 0;
@@ -98,7 +108,9 @@ public final class SimMain implements Callable<Integer> {
                 .interTokenMillis(interTokenMillis)
                 .answerTokens(answerTokens)
                 .byok(byok)
-                .stateDir(stateDir);
+                .stateDir(stateDir)
+                .authAnonKey(authAnonKey)
+                .authTokenTtlSeconds(authTokenTtlSeconds);
         if (ioThreads > 0) {
             config.ioThreads(ioThreads);
         }

@@ -26,19 +26,35 @@ import java.util.Set;
 /**
  * Supabase-style session JWTs: HS256 with the project's secret, or ES256/RS256 against a JWKS URL
  * when configured. Required: a valid signature, {@code exp} in the future, {@code aud} as configured
- * (Supabase: {@code authenticated}) and {@code sub}, the user id.
+ * (Supabase: {@code authenticated}), {@code sub} (the user id) and, when an issuer is configured,
+ * {@code iss} equal to it (Supabase: {@code https://<project>.supabase.co/auth/v1}).
+ *
+ * <p>The JWKS is fetched on first use and cached for {@link #JWKS_CACHE}; a token whose {@code kid} is
+ * not in the cached set makes one immediate re-fetch (so a key rotated in at Supabase verifies at once),
+ * rate-limited to two fetches per {@link #JWKS_MIN_REFRESH} so forged {@code kid}s cannot flood it.
+ * A key revoked at Supabase stops verifying here when the cache expires.
  */
 public final class SessionTokens {
     public record Session(String userId, String email) {
     }
 
+    static final Duration JWKS_CACHE = Duration.ofMinutes(5);
+    static final Duration JWKS_MIN_REFRESH = Duration.ofSeconds(30);
+
     private final byte[] secret;
     private final String audience;
+    private final String issuer;
     private final DefaultJWTProcessor<SecurityContext> hmac;
     private final DefaultJWTProcessor<SecurityContext> jwks;
 
     public SessionTokens(String secret, String audience, String jwksUrl) {
+        this(secret, audience, jwksUrl, null);
+    }
+
+    /** @param issuer the required {@code iss}, or null/blank to accept any */
+    public SessionTokens(String secret, String audience, String jwksUrl, String issuer) {
         this.secret = secret.getBytes(StandardCharsets.UTF_8);
+        this.issuer = issuer == null || issuer.isBlank() ? null : issuer;
         if (this.secret.length < 32) {
             throw new IllegalArgumentException("the JWT secret must be at least 32 bytes for HS256");
         }
@@ -72,7 +88,7 @@ public final class SessionTokens {
     /** Signs a session token with the configured HS256 secret (the {@code dev-token} command, tests). */
     public String issue(String userId, String email, Duration ttl) {
         try {
-            JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().subject(userId).audience(audience)
+            JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().subject(userId).audience(audience).issuer(issuer)
                     .claim("role", "authenticated")
                     .issueTime(new Date()).expirationTime(Date.from(Instant.now().plus(ttl)));
             if (email != null) {
@@ -89,13 +105,17 @@ public final class SessionTokens {
     private DefaultJWTProcessor<SecurityContext> processor(JWKSource<SecurityContext> keys, Set<JWSAlgorithm> algs) {
         DefaultJWTProcessor<SecurityContext> p = new DefaultJWTProcessor<>();
         p.setJWSKeySelector(new JWSVerificationKeySelector<>(algs, keys));
-        p.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(audience, null, Set.of("sub", "exp")));
+        JWTClaimsSet exact = issuer == null ? null : new JWTClaimsSet.Builder().issuer(issuer).build();
+        p.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(audience, exact, Set.of("sub", "exp")));
         return p;
     }
 
     private static JWKSource<SecurityContext> remote(String url) {
         try {
-            return JWKSourceBuilder.create(URI.create(url).toURL()).build();
+            return JWKSourceBuilder.create(URI.create(url).toURL())
+                    .cache(JWKS_CACHE.toMillis(), JWKSourceBuilder.DEFAULT_CACHE_REFRESH_TIMEOUT)
+                    .rateLimited(JWKS_MIN_REFRESH.toMillis())
+                    .build();
         } catch (MalformedURLException e) {
             throw new IllegalArgumentException("bad JWKS URL", e);
         }

@@ -30,7 +30,7 @@ public final class DevTokenCommand extends ConfiguredCommand<ControlPlaneConfigu
     protected void run(Bootstrap<ControlPlaneConfiguration> bootstrap, Namespace namespace,
                        ControlPlaneConfiguration configuration) {
         SessionTokens tokens = new SessionTokens(configuration.getAuth().jwtSecret,
-                configuration.getAuth().jwtAudience, null);
+                configuration.getAuth().jwtAudience, null, configuration.getAuth().jwtIssuer);
         String token = tokens.issue(namespace.getString("userId"), namespace.getString("email"),
                 Duration.ofSeconds(namespace.getLong("ttl")));
         System.out.println(token);

@@ -13,6 +13,9 @@ public final class AuthSettings {
     /** Optional JWKS URL for ES256/RS256 session tokens (Supabase's asymmetric keys). */
     @JsonProperty
     public String jwksUrl = "";
+    /** Required {@code iss} of session tokens ({@code <SUPABASE_URL>/auth/v1}); empty accepts any. */
+    @JsonProperty
+    public String jwtIssuer = "";
     @NotBlank @JsonProperty
     public String adminToken;
     @NotBlank @JsonProperty

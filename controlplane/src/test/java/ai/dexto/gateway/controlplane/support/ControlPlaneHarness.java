@@ -64,6 +64,7 @@ public final class ControlPlaneHarness {
         config.put("auth.jwtSecret", JWT_SECRET);
         config.put("auth.adminToken", ADMIN_TOKEN);
         config.put("auth.internalToken", INTERNAL_TOKEN);
+        config.put("auth.jwksUrl", sim.authBaseUrl() + "/.well-known/jwks.json");
         config.put("upstream.url", sim.openRouterBaseUrl());
         config.put("upstream.provisioningKey", SimConfig.DEFAULT_PROVISIONING_KEY);
         config.put("stripe.apiBase", sim.stripeBaseUrl());

@@ -27,7 +27,7 @@ public final class HttpListener implements AutoCloseable {
     }
 
     public static HttpListener bind(Transport transport, EventLoopGroup group, String host, int port,
-                                    ChannelHandler router) throws InterruptedException {
+                                    ChannelHandler... routers) throws InterruptedException {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannel())
@@ -40,8 +40,11 @@ public final class HttpListener implements AutoCloseable {
                         ch.pipeline()
                                 .addLast("codec", new HttpServerCodec())
                                 .addLast("keepAlive", new HttpServerKeepAliveHandler())
-                                .addLast("aggregator", new HttpObjectAggregator(MAX_BODY_BYTES))
-                                .addLast("router", router);
+                                .addLast("aggregator", new HttpObjectAggregator(MAX_BODY_BYTES));
+                        // each router takes the paths it owns and passes the others on (the last takes all)
+                        for (int i = 0; i < routers.length; i++) {
+                            ch.pipeline().addLast("router" + i, routers[i]);
+                        }
                     }
                 });
         Channel channel = bootstrap.bind(new InetSocketAddress(host, port)).sync().channel();

@@ -10,6 +10,7 @@ import ai.dexto.gateway.controlplane.commands.DevTokenCommand;
 import ai.dexto.gateway.controlplane.config.ControlPlaneConfiguration;
 import ai.dexto.gateway.controlplane.config.DevelopmentDefaults;
 import ai.dexto.gateway.controlplane.daos.AuditDao;
+import ai.dexto.gateway.controlplane.daos.DeviceDao;
 import ai.dexto.gateway.controlplane.daos.KeyDao;
 import ai.dexto.gateway.controlplane.daos.LedgerDao;
 import ai.dexto.gateway.controlplane.daos.UpstreamKeyDao;
@@ -17,6 +18,8 @@ import ai.dexto.gateway.controlplane.daos.UsageDao;
 import ai.dexto.gateway.controlplane.daos.UserDao;
 import ai.dexto.gateway.controlplane.db.Database;
 import ai.dexto.gateway.controlplane.db.Transactions;
+import ai.dexto.gateway.controlplane.device.DeviceLogin;
+import ai.dexto.gateway.controlplane.device.DeviceLoginResource;
 import ai.dexto.gateway.controlplane.errors.ApiExceptionMapper;
 import ai.dexto.gateway.controlplane.errors.DatabaseExceptionMapper;
 import ai.dexto.gateway.controlplane.errors.JsonErrorHandler;
@@ -169,6 +172,9 @@ public final class ControlPlaneApplication extends Application<ControlPlaneConfi
 
         env.jersey().register(new ProvisionResource(userAuth, provisioner, limits));
         env.jersey().register(new KeysResource(userAuth, keys, users, tx));
+        DeviceLogin deviceLogin = new DeviceLogin(new DeviceDao(db.dataSource()), provisioner, limits, cipher,
+                config.getDeviceLogin(), Clock.systemUTC(), new java.security.SecureRandom());
+        env.jersey().register(new DeviceLoginResource(deviceLogin, userAuth, config.getDeviceLogin(), Clock.systemUTC()));
         env.jersey().register(new UsageResource(userAuth, usage, Clock.systemUTC()));
         env.jersey().register(new AdminResource(adminAuth, tx, users, keys, ledger, usage, upstreamKeys,
                 new AuditDao(db.dataSource()), config.getTiers(), provisioner, limits));

@@ -3,11 +3,11 @@ package ai.dexto.gateway.controlplane.auth;
 import ai.dexto.gateway.controlplane.errors.ApiException;
 
 /** The token of an {@code Authorization: Bearer …} header; nothing else (no cookies) authenticates. */
-final class Bearer {
+public final class Bearer {
     private Bearer() {
     }
 
-    static String token(String authorization) {
+    public static String token(String authorization) {
         if (authorization == null) {
             throw ApiException.unauthorized("Missing Authorization: Bearer token");
         }

@@ -35,7 +35,8 @@ import java.util.Set;
  * A key revoked at Supabase stops verifying here when the cache expires.
  */
 public final class SessionTokens {
-    public record Session(String userId, String email) {
+    /** @param expiresAt the token's {@code exp} */
+    public record Session(String userId, String email, Instant expiresAt) {
     }
 
     static final Duration JWKS_CACHE = Duration.ofMinutes(5);
@@ -74,7 +75,8 @@ public final class SessionTokens {
             }
             JWTClaimsSet claims = processor.process(jwt, null);
             Object email = claims.getClaim("email");
-            return new Session(claims.getSubject(), email instanceof String s ? s : null);
+            return new Session(claims.getSubject(), email instanceof String s ? s : null,
+                    claims.getExpirationTime().toInstant());
         } catch (ParseException e) {
             throw ApiException.unauthorized("Malformed session token");
         } catch (ApiException e) {

@@ -37,6 +37,9 @@ public final class ControlPlaneConfiguration extends Configuration {
     @Valid @NotNull @JsonProperty
     private InternalPortSettings internalPort = new InternalPortSettings();
 
+    @Valid @NotNull @JsonProperty
+    private DeviceLoginSettings deviceLogin = new DeviceLoginSettings();
+
     @JsonProperty
     private String corsOrigins = "https://dexto.ai";
 
@@ -78,6 +81,10 @@ public final class ControlPlaneConfiguration extends Configuration {
 
     public InternalPortSettings getInternalPort() {
         return internalPort;
+    }
+
+    public DeviceLoginSettings getDeviceLogin() {
+        return deviceLogin;
     }
 
     public String getCorsOrigins() {

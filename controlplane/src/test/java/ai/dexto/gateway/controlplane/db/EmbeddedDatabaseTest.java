@@ -19,7 +19,7 @@ class EmbeddedDatabaseTest {
         DatabaseSettings settings = new DatabaseSettings();
         Database first = Database.open(settings, dataDir, null, null);
         try {
-            assertEquals(2, first.migrate());
+            assertEquals(ai.dexto.gateway.controlplane.support.Migrations.count(), first.migrate());
             try (Connection c = first.dataSource().getConnection(); Statement s = c.createStatement()) {
                 s.executeUpdate("INSERT INTO users (id) VALUES ('kept')");
             }

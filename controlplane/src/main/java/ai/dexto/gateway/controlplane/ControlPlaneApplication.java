@@ -34,6 +34,8 @@ import ai.dexto.gateway.controlplane.http.CorsFilter;
 import ai.dexto.gateway.controlplane.http.InternalPort;
 import ai.dexto.gateway.controlplane.http.PortSeparation;
 import ai.dexto.gateway.controlplane.http.RequestIdFilter;
+import ai.dexto.gateway.controlplane.http.RequestLogFilter;
+import ai.dexto.gateway.controlplane.http.RouteTemplateFilter;
 import ai.dexto.gateway.controlplane.journal.DrainFaults;
 import ai.dexto.gateway.controlplane.journal.DrainHealthCheck;
 import ai.dexto.gateway.controlplane.journal.JournalDrain;
@@ -86,6 +88,14 @@ public final class ControlPlaneApplication extends Application<ControlPlaneConfi
     @Override
     public String getName() {
         return "dexto-controlplane";
+    }
+
+    /**
+     * Logging is configured by {@code logback.xml} (the log schema every plane shares, docs/logging.md;
+     * {@code logging: type: external} in the YAML), so Dropwizard's bootstrap must not replace it.
+     */
+    @Override
+    protected void bootstrapLogging() {
     }
 
     @Override
@@ -193,6 +203,9 @@ public final class ControlPlaneApplication extends Application<ControlPlaneConfi
         });
         env.servlets().addFilter("request-id", new RequestIdFilter())
                 .addMappingForUrlPatterns(EnumSet.allOf(DispatcherType.class), true, "/*");
+        env.servlets().addFilter("request-log", new RequestLogFilter())
+                .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
+        env.jersey().register(new RouteTemplateFilter());
         env.servlets().addFilter("cors", new CorsFilter(config.getCorsOrigins()))
                 .addMappingForUrlPatterns(EnumSet.allOf(DispatcherType.class), true, "/*");
 

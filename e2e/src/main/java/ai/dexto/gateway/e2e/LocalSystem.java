@@ -41,6 +41,13 @@ public final class LocalSystem implements AutoCloseable {
     public static final String STRIPE_WEBHOOK_SECRET = "whsec_e2e_local_only";
     public static final String NODE_ID = "e2e-1";
     public static final String AUTH_ANON_KEY = "sb_publishable_e2e";
+    /**
+     * Every prompt the suite sends carries this word ({@link #prompt}), so the log check after the run
+     * (LogHygieneIT) can prove that no prompt reached any process's log.
+     */
+    public static final String PROMPT_MARK = "zebra-prompt-canary-e2e";
+    /** Where every system of a run keeps its logs (one folder each), for the check after the run. */
+    public static final String LOG_ROOT_PROPERTY = "dexto.e2e.logs";
 
     private final Path repo;
     private final Path dataDir;
@@ -62,7 +69,9 @@ public final class LocalSystem implements AutoCloseable {
     private LocalSystem(Path repo, Path workDir) throws IOException {
         this.repo = repo;
         this.dataDir = workDir.resolve("data");
-        this.processes = new Processes(workDir.resolve("logs"));
+        String logRoot = System.getProperty(LOG_ROOT_PROPERTY);
+        this.processes = new Processes(logRoot == null || logRoot.isBlank() ? workDir.resolve("logs")
+                : Path.of(logRoot).resolve(workDir.getFileName()));
         simPort = freePort();
         stripePort = freePort();
         gatewayPort = freePort();
@@ -207,6 +216,11 @@ public final class LocalSystem implements AutoCloseable {
         return processes.logDir();
     }
 
+    /** A user message for a chat request: {@code text} and {@link #PROMPT_MARK}, JSON-safe as it is. */
+    public static String prompt(String text) {
+        return text + " " + PROMPT_MARK;
+    }
+
     /** A session JWT as Supabase would issue it, signed with the system's secret. */
     public String sessionJwt(String userId) {
         try {
@@ -247,6 +261,12 @@ public final class LocalSystem implements AutoCloseable {
 
     public HttpResponse<String> send(String method, String url, String bearer, String body)
             throws IOException, InterruptedException {
+        return send(method, url, bearer, body, Map.of());
+    }
+
+    /** As {@link #send(String, String, String, String)}, with extra request headers. */
+    public HttpResponse<String> send(String method, String url, String bearer, String body,
+                                     Map<String, String> headers) throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
@@ -254,6 +274,7 @@ public final class LocalSystem implements AutoCloseable {
         if (bearer != null) {
             b.header("Authorization", "Bearer " + bearer);
         }
+        headers.forEach(b::header);
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 

@@ -31,7 +31,7 @@ class ChatBillingIT {
 
     static String chatBody(boolean stream) {
         return "{\"model\":\"" + model + "\",\"stream\":" + stream + ",\"max_tokens\":20,"
-                + "\"messages\":[{\"role\":\"user\",\"content\":\"Hello from the e2e test\"}]}";
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"" + LocalSystem.prompt("Hello from the e2e test") + "\"}]}";
     }
 
     @Test

@@ -31,7 +31,8 @@ class GatewayRefusalsIT {
     }
 
     private String body() {
-        return "{\"model\":\"" + model + "\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        return "{\"model\":\"" + model + "\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\""
+                + LocalSystem.prompt("hi") + "\"}]}";
     }
 
     private JsonNode error(HttpResponse<String> r, int status, String code) throws Exception {
@@ -100,7 +101,7 @@ class GatewayRefusalsIT {
         HttpResponse<String> missing = chat(user.apiKey(), "{\"model\":\"" + model + "\"}");
         assertEquals(400, missing.statusCode(), missing.body());
         String huge = "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\""
-                + "x".repeat(5 * 1024 * 1024) + "\"}]}";
+                + LocalSystem.prompt("x".repeat(5 * 1024 * 1024)) + "\"}]}";
         HttpResponse<String> tooLarge = chat(user.apiKey(), huge);
         assertEquals(413, tooLarge.statusCode());
         // None of these cost anything.

@@ -36,7 +36,8 @@ class OpenAiSdkIT {
     }
 
     private static ChatCompletionCreateParams params() {
-        return ChatCompletionCreateParams.builder().model(model).addUserMessage("Hello through the SDK")
+        return ChatCompletionCreateParams.builder().model(model)
+                .addUserMessage(LocalSystem.prompt("Hello through the SDK"))
                 .maxCompletionTokens(12).build();
     }
 

@@ -125,7 +125,8 @@ class PaymentIT {
     }
 
     private static HttpResponse<String> awaitChat(LocalSystem.User user, int status) throws Exception {
-        String body = "{\"model\":\"" + model + "\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        String body = "{\"model\":\"" + model + "\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\""
+                + LocalSystem.prompt("hi") + "\"}]}";
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         HttpResponse<String> r = null;
         while (System.nanoTime() < deadline) {

@@ -55,7 +55,7 @@ class UpstreamFailuresIT {
                 .timeout(Duration.ofSeconds(30))
                 .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"" + model + "\",\"stream\":" + stream
-                        + ",\"max_tokens\":20,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"));
+                        + ",\"max_tokens\":20,\"messages\":[{\"role\":\"user\",\"content\":\"" + LocalSystem.prompt("hi") + "\"}]}"));
         if (fault != null) {
             b.header("X-Sim-Fault", fault);
         }
@@ -132,7 +132,7 @@ class UpstreamFailuresIT {
                 .header("Authorization", "Bearer " + user.apiKey()).header("Content-Type", "application/json")
                 .header("X-Sim-Inter-Token-Ms", "200")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"" + model + "\",\"stream\":true,"
-                        + "\"max_tokens\":20,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")).build();
+                        + "\"max_tokens\":20,\"messages\":[{\"role\":\"user\",\"content\":\"" + LocalSystem.prompt("hi") + "\"}]}")).build();
         HttpResponse<InputStream> r = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofInputStream());
         assertEquals(200, r.statusCode());
         try (InputStream in = r.body()) {

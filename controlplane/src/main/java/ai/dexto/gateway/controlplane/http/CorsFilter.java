@@ -36,14 +36,14 @@ public final class CorsFilter implements Filter {
         }
         if (allowed) {
             response.setHeader("Access-Control-Allow-Origin", origin);
-            response.setHeader("Access-Control-Expose-Headers", "X-Request-ID");
+            response.setHeader("Access-Control-Expose-Headers", "X-Request-ID, X-Dexto-Request-ID");
         }
         boolean preflight = "OPTIONS".equals(request.getMethod()) && origin != null
                 && request.getHeader("Access-Control-Request-Method") != null;
         if (preflight) {
             if (allowed) {
                 response.setHeader("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, OPTIONS");
-                response.setHeader("Access-Control-Allow-Headers", "Authorization, Content-Type, X-Request-ID");
+                response.setHeader("Access-Control-Allow-Headers", "Authorization, Content-Type, X-Request-ID, X-Dexto-Request-ID, traceparent");
                 response.setHeader("Access-Control-Max-Age", "600");
                 response.setStatus(204);
             } else {

@@ -23,7 +23,6 @@ class CommandsTest {
     void restore() {
         System.setOut(originalOut);
         System.clearProperty("dw.database.url");
-        System.clearProperty("dw.logging.level");
     }
 
     private String run(String... args) throws Exception {
@@ -39,7 +38,6 @@ class CommandsTest {
 
     @Test
     void devTokenPrintsASessionJwtSignedWithTheConfiguredSecretAsItsLastLine() throws Exception {
-        System.setProperty("dw.logging.level", "OFF");
         String out = run("dev-token", "--user-id", "demo-user", "--email", "demo@dexto.local",
                 ControlPlaneHarness.CONFIG);
         String[] lines = out.trim().split("\n");
@@ -55,7 +53,6 @@ class CommandsTest {
     void dbMigrateAppliesTheSchemaToTheConfiguredDatabase() throws Exception {
         String url = TestPostgres.newDatabase();
         System.setProperty("dw.database.url", url);
-        System.setProperty("dw.logging.level", "OFF");
         String out = run("db", "migrate", ControlPlaneHarness.CONFIG);
         assertTrue(out.contains("migrations applied: " + ai.dexto.gateway.controlplane.support.Migrations.count()), out);
         try (Connection c = DriverManager.getConnection(url);

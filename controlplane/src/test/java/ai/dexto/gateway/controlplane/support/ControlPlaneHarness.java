@@ -57,7 +57,6 @@ public final class ControlPlaneHarness {
         config.put("server.applicationConnectors[0].port", "0");
         config.put("server.adminConnectors[0].port", "0");
         config.put("internalPort.port", "0");
-        config.put("logging.level", "WARN");
         config.put("dataDir", dataDir.toString());
         config.put("database.url", databaseUrl);
         config.put("database.maxPoolSize", "24");

@@ -26,6 +26,7 @@ import ai.dexto.gateway.controlplane.errors.JsonErrorHandler;
 import ai.dexto.gateway.controlplane.errors.JsonExceptionMapper;
 import ai.dexto.gateway.controlplane.errors.UnexpectedExceptionMapper;
 import ai.dexto.gateway.controlplane.errors.WebApplicationExceptionMapper;
+import ai.dexto.gateway.controlplane.feed.FeedNodes;
 import ai.dexto.gateway.controlplane.feed.FeedNotifier;
 import ai.dexto.gateway.controlplane.feed.FeedPruner;
 import ai.dexto.gateway.controlplane.feed.FeedReader;
@@ -56,6 +57,7 @@ import io.dropwizard.configuration.SubstitutingSourceProvider;
 import io.dropwizard.core.Application;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import jakarta.servlet.DispatcherType;
 import java.nio.file.Path;
@@ -188,7 +190,8 @@ public final class ControlPlaneApplication extends Application<ControlPlaneConfi
         env.jersey().register(new UsageResource(userAuth, usage, Clock.systemUTC()));
         env.jersey().register(new AdminResource(adminAuth, tx, users, keys, ledger, usage, upstreamKeys,
                 new AuditDao(db.dataSource()), config.getTiers(), provisioner, limits));
-        env.jersey().register(new FeedResource(internalAuth, feed, notifier));
+        FeedNodes feedNodes = new FeedNodes(Clock.systemUTC());
+        env.jersey().register(new FeedResource(internalAuth, feed, notifier, feedNodes));
         PaymentsModule.register(config, env, tx, userAuth, adminAuth, users, ledger, limits);
 
         env.jersey().register(new PortSeparation());
@@ -211,6 +214,9 @@ public final class ControlPlaneApplication extends Application<ControlPlaneConfi
 
         PrometheusRegistry prometheus = new PrometheusRegistry();
         prometheus.register(new DropwizardBridge(env.metrics()));
+        GaugeWithCallback.builder().name("dexto_control_feed_nodes")
+                .help("Gateway nodes that polled the feed in the last 60 s")
+                .callback(cb -> cb.call(feedNodes.active())).register(prometheus);
         env.admin().addServlet("prometheus", new PrometheusServlet(prometheus)).addMapping("/metrics");
     }
 

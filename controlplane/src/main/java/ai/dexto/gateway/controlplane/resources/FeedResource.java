@@ -5,6 +5,7 @@ import ai.dexto.gateway.common.feed.FeedSnapshot;
 import ai.dexto.gateway.common.feed.KeyLookup;
 import ai.dexto.gateway.controlplane.auth.StaticTokenAuth;
 import ai.dexto.gateway.controlplane.errors.ApiException;
+import ai.dexto.gateway.controlplane.feed.FeedNodes;
 import ai.dexto.gateway.controlplane.feed.FeedNotifier;
 import ai.dexto.gateway.controlplane.feed.FeedReader;
 import jakarta.ws.rs.GET;
@@ -33,11 +34,13 @@ public final class FeedResource {
     private final StaticTokenAuth internal;
     private final FeedReader feed;
     private final FeedNotifier notifier;
+    private final FeedNodes nodes;
 
-    public FeedResource(StaticTokenAuth internal, FeedReader feed, FeedNotifier notifier) {
+    public FeedResource(StaticTokenAuth internal, FeedReader feed, FeedNotifier notifier, FeedNodes nodes) {
         this.internal = internal;
         this.feed = feed;
         this.notifier = notifier;
+        this.nodes = nodes;
     }
 
     @GET
@@ -45,7 +48,9 @@ public final class FeedResource {
     public FeedSnapshot snapshot(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
                                  @QueryParam("node") String node) {
         internal.require(authorization);
-        return feed.snapshot(node(node));
+        String n = node(node);
+        nodes.seen(n);
+        return feed.snapshot(n);
     }
 
     @GET
@@ -55,6 +60,7 @@ public final class FeedResource {
                                @QueryParam("wait") String wait) throws InterruptedException {
         internal.require(authorization);
         String n = node(node);
+        nodes.seen(n);
         long from = number(since, "since", 0, Long.MAX_VALUE, -1);
         long waitSeconds = Math.min(MAX_WAIT_SECONDS, number(wait, "wait", 0, Long.MAX_VALUE, 0));
         long deadline = System.nanoTime() + waitSeconds * 1_000_000_000L;

@@ -85,7 +85,7 @@ class RequestLoggingTest {
         assertEquals(LogFields.userHash(userId), lineOf(id).getMDCPropertyMap().get(LogFields.USER));
 
         String adminId = UUID.randomUUID().toString();
-        H.api().send("GET", "/admin/users/" + userId, ControlPlaneHarness.ADMIN_TOKEN, null,
+        H.internal().send("GET", "/admin/users/" + userId, ControlPlaneHarness.ADMIN_TOKEN, null,
                 Map.of("X-Request-ID", adminId));
         ILoggingEvent admin = lineOf(adminId);
         assertEquals("/admin/users/{id}", fields(admin).path("path").asText());

@@ -10,6 +10,7 @@ import ai.dexto.gateway.controlplane.commands.DevTokenCommand;
 import ai.dexto.gateway.controlplane.config.ControlPlaneConfiguration;
 import ai.dexto.gateway.controlplane.config.DevelopmentDefaults;
 import ai.dexto.gateway.controlplane.daos.AuditDao;
+import ai.dexto.gateway.controlplane.daos.DailyUsageDao;
 import ai.dexto.gateway.controlplane.daos.DeviceDao;
 import ai.dexto.gateway.controlplane.daos.KeyDao;
 import ai.dexto.gateway.controlplane.daos.LedgerDao;
@@ -48,6 +49,7 @@ import ai.dexto.gateway.controlplane.provisioning.UpstreamKeysClient;
 import ai.dexto.gateway.controlplane.provisioning.UpstreamLimits;
 import ai.dexto.gateway.controlplane.provisioning.UserLocks;
 import ai.dexto.gateway.controlplane.resources.AdminResource;
+import ai.dexto.gateway.controlplane.resources.DailyUsageResource;
 import ai.dexto.gateway.controlplane.resources.FeedResource;
 import ai.dexto.gateway.controlplane.resources.KeysResource;
 import ai.dexto.gateway.controlplane.resources.ProvisionResource;
@@ -188,6 +190,7 @@ public final class ControlPlaneApplication extends Application<ControlPlaneConfi
                 config.getDeviceLogin(), Clock.systemUTC(), new java.security.SecureRandom());
         env.jersey().register(new DeviceLoginResource(deviceLogin, userAuth, config.getDeviceLogin(), Clock.systemUTC()));
         env.jersey().register(new UsageResource(userAuth, usage, Clock.systemUTC()));
+        env.jersey().register(new DailyUsageResource(userAuth, new DailyUsageDao(db.dataSource()), Clock.systemUTC()));
         env.jersey().register(new AdminResource(adminAuth, tx, users, keys, ledger, usage, upstreamKeys,
                 new AuditDao(db.dataSource()), config.getTiers(), provisioner, limits));
         FeedNodes feedNodes = new FeedNodes(Clock.systemUTC());

@@ -45,10 +45,8 @@ public final class UsageDao {
     }
 
     public Totals totals(String userId, Instant start, Instant end) {
-        return Jdbc.one(ds, "SELECT count(*), coalesce(sum(prompt_tokens + completion_tokens), 0), "
-                + "coalesce(sum(billed_cost_nanos), 0) FROM usage_ledger "
-                + "WHERE user_id = ? AND completed_at >= ? AND completed_at < ?", ps -> bind(ps, userId, start, end),
-                rs -> new Totals(rs.getLong(1), rs.getLong(2), rs.getLong(3)));
+        return Jdbc.one(ds, "SELECT " + sums(start, end) + " FROM " + source(start, end),
+                ps -> bind(ps, userId, start, end), rs -> new Totals(rs.getLong(1), rs.getLong(2), rs.getLong(3)));
     }
 
     /** A user's totals and balance read in one statement, so one snapshot: a drain commit between two
@@ -57,24 +55,42 @@ public final class UsageDao {
     }
 
     public Summary summary(String userId, Instant start, Instant end) {
-        return Jdbc.one(ds, "SELECT count(*), coalesce(sum(prompt_tokens + completion_tokens), 0), "
-                + "coalesce(sum(billed_cost_nanos), 0), "
-                + "(SELECT coalesce(max(balance_nanos), 0) FROM balances WHERE user_id = ?) FROM usage_ledger "
-                + "WHERE user_id = ? AND completed_at >= ? AND completed_at < ?", ps -> {
+        return Jdbc.one(ds, "SELECT (SELECT coalesce(max(balance_nanos), 0) FROM balances WHERE user_id = ?), "
+                + sums(start, end) + " FROM " + source(start, end), ps -> {
                     ps.setString(1, userId);
-                    ps.setString(2, userId);
-                    ps.setTimestamp(3, Timestamp.from(start));
-                    ps.setTimestamp(4, Timestamp.from(end));
+                    bind(ps, 2, userId, start, end);
                 },
-                rs -> new Summary(new Totals(rs.getLong(1), rs.getLong(2), rs.getLong(3)), rs.getLong(4)));
+                rs -> new Summary(new Totals(rs.getLong(2), rs.getLong(3), rs.getLong(4)), rs.getLong(1)));
     }
 
     public List<ByModel> byModel(String userId, Instant start, Instant end) {
-        return Jdbc.query(ds, "SELECT model, count(*), coalesce(sum(prompt_tokens + completion_tokens), 0), "
-                + "coalesce(sum(billed_cost_nanos), 0) FROM usage_ledger "
-                + "WHERE user_id = ? AND completed_at >= ? AND completed_at < ? GROUP BY model ORDER BY 4 DESC, 1",
+        return Jdbc.query(ds, "SELECT model, " + sums(start, end) + " FROM " + source(start, end)
+                        + " GROUP BY model ORDER BY 4 DESC, 1",
                 ps -> bind(ps, userId, start, end),
                 rs -> new ByModel(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)));
+    }
+
+    /**
+     * A range of whole UTC days is summed from the daily rollup (at most days × models rows, however
+     * many requests); any other range from the ledger rows themselves. Both bind (user, start, end).
+     */
+    private static String source(Instant start, Instant end) {
+        return wholeDays(start, end)
+                ? "usage_daily WHERE user_id = ? AND day >= (?::timestamptz AT TIME ZONE 'UTC')::date "
+                        + "AND day < (?::timestamptz AT TIME ZONE 'UTC')::date"
+                : "usage_ledger WHERE user_id = ? AND completed_at >= ? AND completed_at < ?";
+    }
+
+    private static String sums(Instant start, Instant end) {
+        return wholeDays(start, end)
+                ? "coalesce(sum(requests), 0), coalesce(sum(prompt_tokens + completion_tokens), 0), "
+                        + "coalesce(sum(cost_nanos), 0)"
+                : "count(*), coalesce(sum(prompt_tokens + completion_tokens), 0), coalesce(sum(billed_cost_nanos), 0)";
+    }
+
+    private static boolean wholeDays(Instant start, Instant end) {
+        return start.getEpochSecond() % 86_400 == 0 && start.getNano() == 0
+                && end.getEpochSecond() % 86_400 == 0 && end.getNano() == 0;
     }
 
     public List<UsageRow> recent(String userId, Instant start, Instant end, Position after, int limit) {
@@ -120,9 +136,14 @@ public final class UsageDao {
     }
 
     private static void bind(PreparedStatement ps, String userId, Instant start, Instant end) throws SQLException {
-        ps.setString(1, userId);
-        ps.setTimestamp(2, Timestamp.from(start));
-        ps.setTimestamp(3, Timestamp.from(end));
+        bind(ps, 1, userId, start, end);
+    }
+
+    private static void bind(PreparedStatement ps, int first, String userId, Instant start, Instant end)
+            throws SQLException {
+        ps.setString(first, userId);
+        ps.setTimestamp(first + 1, Timestamp.from(start));
+        ps.setTimestamp(first + 2, Timestamp.from(end));
     }
 
     private static UsageRow row(ResultSet rs) throws SQLException {

@@ -1,5 +1,6 @@
 package ai.dexto.gateway.controlplane.journal;
 
+import ai.dexto.gateway.controlplane.daos.DailyUsageDao;
 import ai.dexto.gateway.controlplane.db.Transactions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -12,7 +13,8 @@ import java.util.TreeMap;
 /**
  * Applies one drained batch in one transaction: usage rows (a replayed request id inserts nothing and
  * bills nothing), balance debits by what was actually inserted, keys' last use, per user and node the
- * last applied sequence, the journal position, and feed changes for every touched user.
+ * last applied sequence, the journal position, and feed changes for every touched user. What was
+ * inserted is also added to the daily rollup ({@code usage_daily}), in the same transaction.
  */
 final class UsageLedgerWriter {
     private static final String MICROS = "CASE WHEN %s = 0 THEN NULL ELSE timestamptz 'epoch' + %s * interval '1 microsecond' END";
@@ -30,7 +32,7 @@ final class UsageLedgerWriter {
                     + "?::boolean[], ?::int[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[]) "
                     + "AS t(r, u, k, n, s, m, g, pt, ct, cat, rt, bc, uc, st, sm, hs, sid, ra, fa, ca) "
                     + "ON CONFLICT (request_id) DO NOTHING "
-                    + "RETURNING user_id, key_id, billed_cost_nanos, completed_at";
+                    + "RETURNING user_id, key_id, billed_cost_nanos, completed_at, model, prompt_tokens, completion_tokens";
 
     private final Transactions transactions;
     private final DrainFaults faults;
@@ -47,6 +49,7 @@ final class UsageLedgerWriter {
             int inserted = 0;
             Map<String, Long> debits = new TreeMap<>();
             Map<Long, java.sql.Timestamp> keyUse = new HashMap<>();
+            DailyUsageDao.Increments daily = new DailyUsageDao.Increments();
             if (b.size > 0) {
                 ensureUsers(c, b);
                 try (PreparedStatement ps = c.prepareStatement(INSERT_USAGE)) {
@@ -76,10 +79,13 @@ final class UsageLedgerWriter {
                             inserted++;
                             debits.merge(rs.getString(1), rs.getLong(3), Math::addExact);
                             keyUse.merge(rs.getLong(2), rs.getTimestamp(4), (x, y) -> x.after(y) ? x : y);
+                            daily.add(rs.getString(1), rs.getTimestamp(4).toInstant(), rs.getString(5), 1,
+                                    rs.getLong(6), rs.getLong(7), rs.getLong(3));
                         }
                     }
                 }
                 debit(c, debits);
+                DailyUsageDao.add(c, daily); // after the debits: their balance row locks order it per user
                 touchKeys(c, keyUse);
                 advanceNodeOffsets(c, b);
                 for (int i = 0; i < b.size; i++) {

@@ -17,6 +17,7 @@ import ai.dexto.gateway.controlplane.daos.LedgerDao;
 import ai.dexto.gateway.controlplane.daos.UpstreamKeyDao;
 import ai.dexto.gateway.controlplane.daos.UsageDao;
 import ai.dexto.gateway.controlplane.daos.UserDao;
+import ai.dexto.gateway.controlplane.dashboard.DashboardModule;
 import ai.dexto.gateway.controlplane.db.Database;
 import ai.dexto.gateway.controlplane.db.Transactions;
 import ai.dexto.gateway.controlplane.device.DeviceLogin;
@@ -43,6 +44,8 @@ import ai.dexto.gateway.controlplane.journal.DrainHealthCheck;
 import ai.dexto.gateway.controlplane.journal.JournalDrain;
 import ai.dexto.gateway.controlplane.metrics.DropwizardBridge;
 import ai.dexto.gateway.controlplane.metrics.PrometheusServlet;
+import ai.dexto.gateway.controlplane.models.ModelCatalog;
+import ai.dexto.gateway.controlplane.models.ModelsResource;
 import ai.dexto.gateway.controlplane.payments.PaymentsModule;
 import ai.dexto.gateway.controlplane.provisioning.Provisioner;
 import ai.dexto.gateway.controlplane.provisioning.UpstreamKeysClient;
@@ -108,6 +111,7 @@ public final class ControlPlaneApplication extends Application<ControlPlaneConfi
                 bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)));
         bootstrap.addCommand(new DbCommand());
         bootstrap.addCommand(new DevTokenCommand());
+        DashboardModule.initialize(bootstrap);
     }
 
     @Override
@@ -195,6 +199,9 @@ public final class ControlPlaneApplication extends Application<ControlPlaneConfi
                 new AuditDao(db.dataSource()), config.getTiers(), provisioner, limits));
         FeedNodes feedNodes = new FeedNodes(Clock.systemUTC());
         env.jersey().register(new FeedResource(internalAuth, feed, notifier, feedNodes));
+        env.jersey().register(new ModelsResource(new ModelCatalog(config.getUpstream().url,
+                config.getDashboard().markupPercent, env.getObjectMapper(), Clock.systemUTC())));
+        DashboardModule.register(config, env);
         PaymentsModule.register(config, env, tx, userAuth, adminAuth, users, ledger, limits);
 
         env.jersey().register(new PortSeparation());

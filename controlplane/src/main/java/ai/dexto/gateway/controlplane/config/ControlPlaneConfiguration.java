@@ -40,6 +40,9 @@ public final class ControlPlaneConfiguration extends Configuration {
     @Valid @NotNull @JsonProperty
     private DeviceLoginSettings deviceLogin = new DeviceLoginSettings();
 
+    @Valid @NotNull @JsonProperty
+    private DashboardSettings dashboard = new DashboardSettings();
+
     @JsonProperty
     private String corsOrigins = "https://dexto.ai";
 
@@ -85,6 +88,10 @@ public final class ControlPlaneConfiguration extends Configuration {
 
     public DeviceLoginSettings getDeviceLogin() {
         return deviceLogin;
+    }
+
+    public DashboardSettings getDashboard() {
+        return dashboard;
     }
 
     public String getCorsOrigins() {

@@ -1,0 +1,3 @@
+import { accessToken } from '../session.js';
+
+accessToken().then((token) => window.location.replace(token ? '/billing' : '/login'));

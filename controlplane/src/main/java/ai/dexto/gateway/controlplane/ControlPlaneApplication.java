@@ -200,7 +200,7 @@ public final class ControlPlaneApplication extends Application<ControlPlaneConfi
         FeedNodes feedNodes = new FeedNodes(Clock.systemUTC());
         env.jersey().register(new FeedResource(internalAuth, feed, notifier, feedNodes));
         env.jersey().register(new ModelsResource(new ModelCatalog(config.getUpstream().url,
-                config.getDashboard().markupPercent, env.getObjectMapper(), Clock.systemUTC())));
+                config.getDashboard().markup(), env.getObjectMapper(), Clock.systemUTC())));
         DashboardModule.register(config, env);
         PaymentsModule.register(config, env, tx, userAuth, adminAuth, users, ledger, limits);
 

@@ -35,8 +35,8 @@ async function show(code) {
     return;
   }
   try {
-    const info = await api(`/api/auth/device?user_code=${encodeURIComponent(code)}`);
-    $('#device-client').textContent = info.client || 'an unnamed client';
+    const info = await api(`/api/auth/device/info?code=${encodeURIComponent(code)}`);
+    $('#device-client').textContent = info.clientName || info.client || 'An unnamed client';
     $('#device-code').textContent = code;
     $('#device-request').hidden = false;
     $('#device-entry').hidden = true;

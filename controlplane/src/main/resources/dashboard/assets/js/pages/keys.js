@@ -31,6 +31,7 @@ async function load() {
 async function create() {
   try {
     const r = await api('/api/provision', { method: 'POST' });
+    await load();
     await keyDialog(r.dextoApiKey, {
       note: r.isNewKey ? 'Use it as DEXTO_API_KEY.' : 'It replaces your previous key, which no longer works.',
     });
@@ -38,7 +39,6 @@ async function create() {
   } catch (e) {
     say(status(), e.message, 'error');
   }
-  await load();
 }
 
 async function rotate(key) {
@@ -50,12 +50,12 @@ async function rotate(key) {
   if (!ok) return;
   try {
     const r = await api('/keys/rotate', { method: 'POST' });
+    await load();
     await keyDialog(r.dextoApiKey, { title: 'Your rotated API key', note: `••••${key.key_display} no longer works.` });
     say(status(), 'Key rotated.', 'success');
   } catch (e) {
     say(status(), e.message, 'error');
   }
-  await load();
 }
 
 async function revoke(key) {
@@ -68,11 +68,11 @@ async function revoke(key) {
   if (!ok) return;
   try {
     await api(`/keys/${encodeURIComponent(key.id)}`, { method: 'DELETE' });
+    await load();
     say(status(), `Key ••••${key.key_display} revoked.`, 'success');
   } catch (e) {
     say(status(), e.message, 'error');
   }
-  await load();
 }
 
 start(async () => {

@@ -94,6 +94,9 @@ public final class LocalSystem implements AutoCloseable {
         env.put("STRIPE_SECRET_KEY", STRIPE_SECRET_KEY);
         env.put("DEXTO_STRIPE_WEBHOOK_SECRET", STRIPE_WEBHOOK_SECRET);
         env.put("DEXTO_STRIPE_WEBHOOK_URL", controlUrl() + "/api/stripe/webhook");
+        // Checkout returns to the dashboard's billing page, as in production
+        env.put("DEXTO_DASHBOARD_URL", dashboardUrl());
+        env.put("DEXTO_CORS_ORIGINS", dashboardUrl());
         env.put("OPENROUTER_PROVISIONING_KEY", PROVISIONING_KEY);
         env.put("DEXTO_JWT_SECRET", JWT_SECRET);
         env.put("DEXTO_ADMIN_TOKEN", ADMIN_TOKEN);
@@ -202,6 +205,11 @@ public final class LocalSystem implements AutoCloseable {
 
     public int controlInternalPort() {
         return controlInternalPort;
+    }
+
+    /** The customer dashboard: pages served by the control plane's public port. */
+    public String dashboardUrl() {
+        return controlUrl();
     }
 
     public String controlAdminUrl() {

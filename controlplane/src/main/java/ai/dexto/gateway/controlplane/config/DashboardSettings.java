@@ -19,4 +19,13 @@ public final class DashboardSettings {
     /** The gateway's markup ({@code DEXTO_MARKUP_PERCENT}), so the models page shows what customers pay. */
     @JsonProperty
     public String markupPercent = "0";
+
+    /** A setting as given, without trailing slashes; an absent one (an empty {@code ${VAR:-}}) is "". */
+    public static String url(String value) {
+        return value == null ? "" : value.trim().replaceAll("/+$", "");
+    }
+
+    public String markup() {
+        return markupPercent == null || markupPercent.isBlank() ? "0" : markupPercent.trim();
+    }
 }

@@ -26,12 +26,14 @@ public final class DashboardModule {
     /** Registers the filters first, so the headers reach every response, pages and API alike. */
     public static void register(ControlPlaneConfiguration config, Environment env) {
         DashboardSettings s = config.getDashboard();
-        env.servlets().addFilter("security-headers", new SecurityHeaders(s.apiUrl, s.authUrl))
+        String apiUrl = DashboardSettings.url(s.apiUrl);
+        String authUrl = DashboardSettings.url(s.authUrl);
+        env.servlets().addFilter("security-headers", new SecurityHeaders(apiUrl, authUrl))
                 .addMappingForUrlPatterns(EnumSet.allOf(DispatcherType.class), true, "/*");
         env.servlets().addFilter("dashboard-pages", new DashboardPages())
                 .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
         env.jersey().register(new DashboardConfigResource(new DashboardConfigResource.DashboardConfig(
-                s.apiUrl.replaceAll("/+$", ""), s.authUrl.replaceAll("/+$", ""), s.authAnonKey,
+                apiUrl, authUrl, s.authAnonKey == null ? "" : s.authAnonKey.trim(),
                 config.getStripe().packsUsd)));
     }
 }

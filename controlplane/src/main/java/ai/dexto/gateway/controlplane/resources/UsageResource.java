@@ -70,7 +70,9 @@ public final class UsageResource {
             row.put("cost", Views.usd(m.costNanos()));
             byModel.add(row);
         }
-        List<UsageDao.UsageRow> page = usage.recent(caller.userId(), range.start(), range.end(), after, limit + 1);
+        // recent_limit=0 asks for the totals alone (the dashboard's balance card): no rows, no cursor
+        List<UsageDao.UsageRow> page = limit == 0 ? List.of()
+                : usage.recent(caller.userId(), range.start(), range.end(), after, limit + 1);
         boolean more = page.size() > limit;
         if (more) {
             page = page.subList(0, limit);

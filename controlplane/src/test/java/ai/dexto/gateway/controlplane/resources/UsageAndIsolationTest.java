@@ -107,6 +107,10 @@ class UsageAndIsolationTest {
         assertEquals(400, H.api().get("/me/usage?recent_limit=-1", aliceKey).status());
         assertEquals(400, H.api().get("/me/usage?recent_limit=ten", aliceKey).status());
         assertEquals(200, H.api().get("/me/usage?recent_limit=100", aliceKey).status());
+        JsonNode totalsOnly = H.api().get("/me/usage?recent_limit=0", aliceKey).json();
+        assertEquals(25, totalsOnly.path("total_requests").asLong(), totalsOnly.toString());
+        assertEquals(0, totalsOnly.path("recent").size());
+        assertTrue(totalsOnly.path("next_cursor").isNull());
         assertEquals(400, H.api().get("/me/usage?start=yesterday", aliceKey).status());
         assertEquals(400, H.api().get("/me/usage?cursor=!!!", aliceKey).status());
         assertEquals(400, H.api().get("/me/usage?start=2026-02-01&end=2026-01-01", aliceKey).status());

@@ -1,0 +1,302 @@
+package ai.dexto.gateway.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.dexto.gateway.common.money.Money;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.microsoft.playwright.Download;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.LoadState;
+import com.microsoft.playwright.options.WaitForSelectorState;
+import java.math.BigDecimal;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The dashboard in a real headless Chromium against the real running system (the simulators, the
+ * control plane and the gateway as processes): every page is watched for console errors, failed
+ * requests and secrets in what it receives ({@link PageWatch}). Screenshots, the CSV download and the
+ * page weights go to {@code e2e/target/dashboard/}.
+ */
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
+class DashboardIT {
+    static LocalSystem system;
+    static final String MODEL_A = "openai/gpt-4o-mini";
+    static final String MODEL_B = "anthropic/claude-3.5-sonnet";
+
+    @BeforeAll
+    static void start() throws Exception {
+        system = SharedSystem.get();
+        DashboardBrowser.get();
+    }
+
+    @Test
+    void aKeyIsShownOnceWorksAtTheGatewayAndStopsWorkingWhenRotatedAndRevoked() throws Exception {
+        String userId = "dash-" + java.util.UUID.randomUUID();
+        try (PageWatch watch = DashboardBrowser.context(system)) {
+            Page page = signedIn(watch, userId, "/keys");
+            page.locator("#create-key").click();
+            String key = shownKey(page);
+            assertTrue(key.startsWith("dxt_"), key);
+            assertEquals(200, awaitChat(key, MODEL_A, 200).statusCode(), "the new key works at the gateway");
+            page.screenshot(new Page.ScreenshotOptions().setPath(DashboardBrowser.OUT.resolve("keys-dialog.png")));
+            page.locator("#key-done").click();
+            page.locator("#key-dialog").waitFor(new Locator.WaitForOptions().setState(WaitForSelectorState.DETACHED));
+            assertFalse(page.content().contains(key), "the key is gone from the page once the dialog closes");
+            Locator row = page.locator("#keys-body tr").first();
+            assertEquals("••••" + key.substring(key.length() - 4), row.locator("td").first().textContent());
+            assertEquals("active", row.locator(".badge").textContent());
+
+            page.locator("#keys-body button", new Page.LocatorOptions().setHasText("Rotate")).click();
+            page.locator("#confirm-yes").click();
+            String rotated = shownKey(page);
+            page.locator("#key-done").click();
+            assertTrue(!rotated.equals(key) && rotated.startsWith("dxt_"));
+            awaitChat(key, MODEL_A, 401);
+            awaitChat(rotated, MODEL_A, 200);
+            assertEquals(2, page.locator("#keys-body tr").count());
+
+            page.locator("#keys-body button", new Page.LocatorOptions().setHasText("Revoke")).click();
+            page.locator("#confirm-yes").click();
+            page.locator("#keys-status", new Page.LocatorOptions().setHasText("revoked")).waitFor();
+            awaitChat(rotated, MODEL_A, 401);
+            assertEquals(0, page.locator("#keys-body .badge-active").count());
+            page.screenshot(new Page.ScreenshotOptions().setPath(DashboardBrowser.OUT.resolve("keys.png")));
+            watch.assertClean();
+        }
+    }
+
+    @Test
+    void theDailyChartDrawsTheRequestsMadeAndTheHistoryPagesPastAHundredAndExportsCsv() throws Exception {
+        LocalSystem.User user = system.provisionUser();
+        system.admin("PUT", "/users/" + user.id() + "/tier", "{\"tier\":\"unlimited\"}");
+        BigDecimal costA = BigDecimal.ZERO;
+        BigDecimal costB = BigDecimal.ZERO;
+        for (int i = 0; i < 103; i++) {
+            costA = costA.add(cost(awaitChat(user.apiKey(), MODEL_A, 200)));
+        }
+        for (int i = 0; i < 2; i++) {
+            costB = costB.add(cost(awaitChat(user.apiKey(), MODEL_B, 200)));
+        }
+        JsonNode usage = awaitRequests(user.apiKey(), 105);
+        try (PageWatch watch = DashboardBrowser.context(system)) {
+            Page page = signedIn(watch, user.id(), "/billing");
+            loaded(page, watch);
+            String today = LocalDate.now(ZoneOffset.UTC).toString();
+            @SuppressWarnings("unchecked")
+            Map<String, Object> chart = (Map<String, Object>) page.evaluate("(day) => {"
+                    + " const c = Chart.getChart('daily-chart'); const i = c.data.labels.indexOf(day);"
+                    + " const of = (m) => c.data.datasets.find(d => d.label === m);"
+                    + " return { index: i, stacked: c.options.scales.y.stacked, models: c.data.datasets.map(d => d.label),"
+                    + "   aRequests: of('" + MODEL_A + "').requests[i], bRequests: of('" + MODEL_B + "').requests[i],"
+                    + "   aCost: of('" + MODEL_A + "').data[i], bCost: of('" + MODEL_B + "').data[i] }; }", today);
+            assertTrue(((Number) chart.get("index")).intValue() >= 0, "today is on the chart: " + chart);
+            assertEquals(true, chart.get("stacked"));
+            assertEquals(List.of(MODEL_B, MODEL_A), chart.get("models"));
+            assertEquals(103, ((Number) chart.get("aRequests")).intValue(), chart.toString());
+            assertEquals(2, ((Number) chart.get("bRequests")).intValue(), chart.toString());
+            assertEquals(costA.doubleValue(), ((Number) chart.get("aCost")).doubleValue(), 1e-12, chart.toString());
+            assertEquals(costB.doubleValue(), ((Number) chart.get("bCost")).doubleValue(), 1e-12, chart.toString());
+            Object modelChart = page.evaluate("() => Chart.getChart('model-chart').data.labels");
+            assertEquals(List.of(MODEL_A, MODEL_B).stream().sorted().toList(),
+                    ((List<?>) modelChart).stream().map(String::valueOf).sorted().toList());
+
+            long balance = Money.parseUsd(usage.path("balance").asText());
+            String cents = "$" + (balance / 1_000_000_000L) + "." + String.format("%02d", balance % 1_000_000_000L / 10_000_000L);
+            assertEquals(cents, page.locator("#balance").textContent());
+            assertEquals(balance >= 10_000_000_000L ? "good" : balance >= 1_000_000_000L ? "low" : "critical",
+                    page.locator("#balance-card").getAttribute("data-level"));
+            assertEquals("105", page.locator("#mtd-requests").textContent());
+            page.screenshot(new Page.ScreenshotOptions().setPath(DashboardBrowser.OUT.resolve("billing.png")));
+
+            assertEquals(100, page.locator("#history-body tr").count());
+            assertEquals("Rows 1–100", page.locator("#history-range").textContent());
+            page.locator("#history-next").click();
+            page.locator("#history-range", new Page.LocatorOptions().setHasText("Rows 101–105")).waitFor();
+            assertEquals(5, page.locator("#history-body tr").count());
+            assertTrue(page.locator("#history-next").isDisabled());
+            page.locator("#history-prev").click();
+            page.locator("#history-range", new Page.LocatorOptions().setHasText("Rows 1–100")).waitFor();
+
+            Download download = page.waitForDownload(() -> page.locator("#history-csv").click());
+            Path csv = DashboardBrowser.OUT.resolve("usage-export.csv");
+            download.saveAs(csv);
+            List<String> lines = Files.readAllLines(csv);
+            assertEquals(106, lines.size(), "a header and one line per request");
+            assertTrue(lines.get(0).startsWith("request_id,completed_at,model"), lines.get(0));
+            watch.assertClean();
+        }
+    }
+
+    @Test
+    void aTenDollarTopUpGoesThroughCheckoutAndTheBalanceShowsItOnlyOnceTheWebhookLanded() throws Exception {
+        LocalSystem.User user = system.provisionUser();
+        try (PageWatch watch = DashboardBrowser.context(system)) {
+            Page page = signedIn(watch, user.id(), "/billing");
+            loaded(page, watch);
+            assertEquals("$10.00", page.locator("#balance").textContent(), "the intro credit");
+            page.locator("#packs button[data-pack='10']").click();
+            page.waitForURL(system.stripeUrl() + "/pay/**");
+            page.locator("button[type=submit]").click();
+            page.waitForURL(system.dashboardUrl() + "/billing**");
+            page.locator("#payment-status", new Page.LocatorOptions().setHasText("Payment received")).waitFor();
+            assertTrue(page.locator("#payment-status").textContent().contains("$10.00 added"));
+            page.locator("#balance", new Page.LocatorOptions().setHasText("$20.00")).waitFor();
+            assertEquals("good", page.locator("#balance-card").getAttribute("data-level"));
+            assertEquals(Money.parseUsd("20.00"), Money.parseUsd(system.json(system.call("GET",
+                    system.controlUrl() + "/me/usage", user.apiKey(), null, 200)).path("balance").asText()));
+            assertTrue(page.locator("#transactions-body").textContent().contains("Top-up"));
+
+            // Paid, but Stripe's webhook held back: the page says nothing was added until it lands.
+            String held = system.json(system.call("POST", system.controlUrl() + "/api/stripe/create-checkout-session",
+                    user.apiKey(), "{\"amount_usd\":5}", 200)).path("sessionId").asText();
+            JsonNode event = system.json(system.call("POST", system.stripeUrl() + "/sim/checkout/sessions/" + held
+                    + "/complete?payment_status=paid&deliver=false", null, null, 200));
+            page.navigate(system.dashboardUrl() + "/billing?session_id=" + held);
+            page.locator("#payment-status", new Page.LocatorOptions().setHasText("nothing has been added yet")).waitFor();
+            assertEquals("$20.00", page.locator("#balance").textContent());
+            system.call("POST", system.stripeUrl() + "/sim/events/" + event.path("id").asText() + "/deliver", null, null, 200);
+            page.locator("#payment-status", new Page.LocatorOptions().setHasText("Payment received")).waitFor();
+            page.locator("#balance", new Page.LocatorOptions().setHasText("$25.00")).waitFor();
+            watch.assertClean();
+        }
+    }
+
+    @Test
+    void modelsShowPricesPerMillionTokensAndFilterAsYouType() throws Exception {
+        LocalSystem.User user = system.provisionUser();
+        JsonNode upstream = system.json(system.call("GET", system.simUrl() + "/models", null, null, 200)).path("data");
+        try (PageWatch watch = DashboardBrowser.context(system)) {
+            Page page = signedIn(watch, user.id(), "/models");
+            Locator rows = page.locator("#models-body tr");
+            rows.first().waitFor();
+            assertEquals(upstream.size(), rows.count());
+            JsonNode first = upstream.get(0);
+            String perMillion = new BigDecimal(first.path("pricing").path("prompt").asText())
+                    .multiply(BigDecimal.valueOf(1_000_000)).stripTrailingZeros().toPlainString();
+            Locator firstCells = rows.first().locator("td");
+            assertEquals(first.path("id").asText(), firstCells.nth(0).textContent());
+            assertEquals(0, new BigDecimal(perMillion).compareTo(
+                    new BigDecimal(firstCells.nth(3).textContent().replace("$", ""))), firstCells.nth(3).textContent());
+            page.locator("#model-search").fill("claude");
+            assertEquals(1, rows.count());
+            assertTrue(rows.first().textContent().contains(MODEL_B));
+            page.screenshot(new Page.ScreenshotOptions().setPath(DashboardBrowser.OUT.resolve("models.png")));
+            watch.assertClean();
+        }
+    }
+
+    /** Every control labelled, focus visible, and the pages' first-load weight recorded. */
+    @Test
+    void everyPageHasLabelledControlsAVisibleFocusAndASmallFirstLoad() throws Exception {
+        LocalSystem.User user = system.provisionUser();
+        StringBuilder weights = new StringBuilder("page weights, first load, fresh browser context "
+                + "(bytes transferred: headers + encoded bodies)\n");
+        for (String path : List.of("/login", "/signup", "/keys", "/billing", "/models", "/device")) {
+            try (PageWatch watch = DashboardBrowser.context(system)) {
+                Page page = path.equals("/login") || path.equals("/signup") ? watch.newPage()
+                        : signedIn(watch, user.id(), null);
+                page.navigate(system.dashboardUrl() + path);
+                page.waitForLoadState(LoadState.NETWORKIDLE);
+                long bytes = watch.takeBytes();
+                weights.append(String.format("%-10s %,9d bytes%n", path, bytes));
+                assertTrue(bytes < 300_000, path + " weighs " + bytes + " bytes");
+                Object unlabelled = page.evaluate("() => [...document.querySelectorAll('input, select, textarea, button')]"
+                        + ".filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !e.textContent.trim())"
+                        + ".map(e => e.outerHTML)");
+                assertEquals(List.of(), unlabelled, path + ": controls without a label");
+                page.keyboard().press("Tab");
+                Object focus = page.evaluate("() => { const e = document.activeElement;"
+                        + " return { tag: e.tagName, outline: getComputedStyle(e).outlineStyle }; }");
+                assertEquals("none".equals(((Map<?, ?>) focus).get("outline")), false, path + ": focus not visible " + focus);
+                watch.assertClean();
+            }
+        }
+        Files.writeString(DashboardBrowser.OUT.resolve("page-weights.txt"), weights);
+        System.out.print(weights);
+    }
+
+    /** Waits until the page's script finished loading its data; a page error fails at once with its text. */
+    private static void loaded(Page page, PageWatch watch) {
+        page.locator("body[data-loaded=true], #page-error:not([hidden])").first().waitFor();
+        if (page.locator("#page-error").isVisible()) {
+            throw new AssertionError("the page failed: " + page.locator("#page-error").textContent() + " " + watch);
+        }
+    }
+
+    /**
+     * A page of the dashboard with the session Supabase Auth would have stored at sign-in, put in place
+     * before the first request, so the page's first load is a cold one (nothing cached yet).
+     */
+    private static Page signedIn(PageWatch watch, String userId, String path) {
+        String session = "{\"access_token\":\"" + system.sessionJwt(userId) + "\",\"refresh_token\":\"\","
+                + "\"expires_at\":" + (Instant.now().getEpochSecond() + 3600) + ",\"user\":{\"id\":\"" + userId
+                + "\",\"email\":\"" + userId + "@dexto.test\"}}";
+        watch.context.addInitScript("if (location.origin === '" + system.dashboardUrl() + "' && "
+                + "!sessionStorage.getItem('dexto.session')) sessionStorage.setItem('dexto.session', '" + session + "');");
+        Page page = watch.newPage();
+        if (path != null) {
+            page.navigate(system.dashboardUrl() + path);
+        }
+        return page;
+    }
+
+    private static String shownKey(Page page) {
+        page.locator("#key-dialog").waitFor();
+        assertTrue(page.locator("#new-key-warning").textContent().contains("will not be shown again"));
+        page.locator("#copy-key").click();
+        page.locator("#copy-status", new Page.LocatorOptions().setHasText("Copied")).waitFor();
+        String copied = (String) page.evaluate("() => navigator.clipboard.readText()");
+        String key = page.locator("#new-key").inputValue();
+        assertEquals(key, copied, "the copy button copies the key");
+        return key;
+    }
+
+    private static BigDecimal cost(HttpResponse<String> chat) {
+        return new BigDecimal(chat.headers().firstValue("X-Dexto-Cost-USD").orElseThrow());
+    }
+
+    /** A chat through the gateway, retried until it answers {@code status} (a key change takes the feed a moment). */
+    private static HttpResponse<String> awaitChat(String key, String model, int status) throws Exception {
+        String body = "{\"model\":\"" + model + "\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        List<Integer> seen = new ArrayList<>();
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> r = system.send("POST", system.gatewayUrl() + "/v1/chat/completions", key, body);
+            if (r.statusCode() == status) {
+                return r;
+            }
+            seen.add(r.statusCode());
+            Thread.sleep(20);
+        }
+        throw new AssertionError("the gateway never answered " + status + "; it answered " + seen);
+    }
+
+    private static JsonNode awaitRequests(String key, long n) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        JsonNode usage = null;
+        while (System.nanoTime() < deadline) {
+            usage = system.json(system.call("GET", system.controlUrl() + "/me/usage", key, null, 200));
+            if (usage.path("total_requests").asLong() >= n) {
+                return usage;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("usage never reached " + n + " requests: " + usage);
+    }
+}

@@ -49,7 +49,14 @@ async function auth(path, { method = 'POST', body, token } = {}) {
   if (c.authAnonKey) headers.apikey = c.authAnonKey;
   if (token) headers.Authorization = `Bearer ${token}`;
   const r = await fetch(c.authUrl + path, { method, headers, body: body ? JSON.stringify(body) : undefined });
-  const data = r.status === 204 ? null : await r.json().catch(() => null);
+  // read the whole body (even a 204's) so the request is finished before the page moves on
+  const text = await r.text();
+  let data = null;
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch {
+    data = null;
+  }
   if (!r.ok) throw new AuthError(messageOf(data, r.status));
   return data;
 }

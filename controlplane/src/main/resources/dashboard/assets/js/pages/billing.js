@@ -67,6 +67,7 @@ start(async () => {
     await range({ start: startInput.value, end: endInput.value }).catch((e) => say(status, e.message, 'error'));
   });
   await Promise.all([summary(), range({ start: startInput.value, end: endInput.value }), transactions()]);
+  performance.mark('dexto-billing-drawn'); // balance, totals, charts and the first history page are on screen
   const sessionId = new URLSearchParams(window.location.search).get('session_id');
   if (sessionId) {
     await awaitPayment(sessionId, async () => {

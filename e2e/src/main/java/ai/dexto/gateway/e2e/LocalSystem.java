@@ -106,6 +106,9 @@ public final class LocalSystem implements AutoCloseable {
         env.put("DEXTO_FORWARD_SIM_HEADERS", "true");
         env.put("DEXTO_JWKS_URL", authUrl() + "/.well-known/jwks.json");
         env.put("DEXTO_AUTH_ANON_KEY", AUTH_ANON_KEY);
+        // the dashboard signs users in on the simulated Supabase Auth and approves device logins at /device
+        env.put("DEXTO_AUTH_URL", authUrl());
+        env.put("DEXTO_DEVICE_VERIFICATION_URL", dashboardUrl() + "/device");
     }
 
     /** Starts the simulator, control plane and gateway, and waits until the gateway is ready. */

@@ -38,6 +38,7 @@ class DashboardIT {
     static LocalSystem system;
     static final String MODEL_A = "openai/gpt-4o-mini";
     static final String MODEL_B = "anthropic/claude-3.5-sonnet";
+    static final String PASSWORD = "correct horse battery staple";
 
     @BeforeAll
     static void start() throws Exception {
@@ -46,10 +47,15 @@ class DashboardIT {
     }
 
     @Test
-    void aKeyIsShownOnceWorksAtTheGatewayAndStopsWorkingWhenRotatedAndRevoked() throws Exception {
-        String userId = "dash-" + java.util.UUID.randomUUID();
+    void aNewUserSignsUpGetsAKeyShownOnceThatWorksUntilRotatedAndRevokedThenSignsOut() throws Exception {
+        String email = "dash-" + java.util.UUID.randomUUID() + "@example.test";
         try (PageWatch watch = DashboardBrowser.context(system)) {
-            Page page = signedIn(watch, userId, "/keys");
+            Page page = watch.newPage();
+            page.navigate(system.dashboardUrl() + "/signup");
+            page.getByLabel("Email").fill(email);
+            page.getByLabel("Password").fill(PASSWORD);
+            page.locator("#signup-submit").click();
+            page.waitForURL("**/keys?welcome=1");
             page.locator("#create-key").click();
             String key = shownKey(page);
             assertTrue(key.startsWith("dxt_"), key);
@@ -77,6 +83,82 @@ class DashboardIT {
             awaitChat(rotated, MODEL_A, 401);
             assertEquals(0, page.locator("#keys-body .badge-active").count());
             page.screenshot(new Page.ScreenshotOptions().setPath(DashboardBrowser.OUT.resolve("keys.png")));
+
+            page.locator("nav a", new Page.LocatorOptions().setHasText("Profile")).click();
+            page.locator("#profile-email", new Page.LocatorOptions().setHasText(email)).waitFor();
+            assertTrue(page.locator("#profile-created").textContent().endsWith(" UTC"));
+            page.locator("#sign-out").click();
+            page.waitForURL("**/login?signed_out=1");
+            assertEquals(null, page.evaluate("() => sessionStorage.getItem('dexto.session')"), "the session is gone");
+            page.navigate(system.dashboardUrl() + "/keys");
+            page.waitForURL("**/login?next=%2Fkeys");
+            watch.assertClean();
+        }
+    }
+
+    @Test
+    void aReturningUserSignsInWithTheKeyboardAloneAndAWrongPasswordIsSaidPlainly() throws Exception {
+        String email = signedUpThroughTheApi();
+        try (PageWatch watch = DashboardBrowser.context(system)) {
+            watch.allow("400 /auth/v1/token"); // the wrong password, on purpose
+            Page page = watch.newPage();
+            page.navigate(system.dashboardUrl() + "/login?next=%2Fbilling");
+            for (int i = 0; i < 10 && !"email".equals(page.evaluate("() => document.activeElement.id")); i++) {
+                page.keyboard().press("Tab");
+                assertEquals(false, "none".equals(page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")),
+                        "focus visible on " + page.evaluate("() => document.activeElement.outerHTML"));
+            }
+            assertEquals("email", page.evaluate("() => document.activeElement.id"), "the keyboard reaches the form");
+            page.keyboard().type(email);
+            page.keyboard().press("Tab");
+            page.keyboard().type("not-the-password");
+            page.keyboard().press("Enter");
+            page.locator("#form-status.notice-error").waitFor();
+            assertEquals("password", page.evaluate("() => document.activeElement.id"));
+            page.keyboard().press("Control+A");
+            page.keyboard().type(PASSWORD);
+            page.keyboard().press("Enter");
+            page.waitForURL("**/billing");
+            loaded(page, watch);
+            assertEquals(email, page.locator(".account-email").textContent());
+            watch.assertClean();
+        }
+    }
+
+    @Test
+    void aDeviceLoginStartedThroughTheApiIsApprovedOrDeniedOnTheDevicePage() throws Exception {
+        String email = signedUpThroughTheApi();
+        JsonNode started = startDeviceLogin();
+        String verification = started.path("verificationUriComplete").asText();
+        assertTrue(verification.startsWith(system.dashboardUrl() + "/device?code="), verification);
+        try (PageWatch watch = DashboardBrowser.context(system)) {
+            Page page = watch.newPage();
+            page.navigate(verification);
+            page.waitForURL("**/login?next=**");
+            page.getByLabel("Email").fill(email);
+            page.getByLabel("Password").fill(PASSWORD);
+            page.locator("#login-submit").click();
+            page.waitForURL("**/device?code=**");
+            page.locator("#device-request").waitFor();
+            assertEquals("Dexto CLI", page.locator("#device-client").textContent());
+            assertEquals(started.path("userCode").asText(), page.locator("#device-code").textContent());
+            assertEquals(email, page.locator("#device-user").textContent());
+            page.screenshot(new Page.ScreenshotOptions().setPath(DashboardBrowser.OUT.resolve("device.png")));
+            page.locator("#device-approve").click();
+            page.locator("#device-status", new Page.LocatorOptions().setHasText("Approved")).waitFor();
+            JsonNode granted = system.json(system.call("POST", system.controlUrl() + "/api/auth/device/poll", null,
+                    "{\"deviceCode\":\"" + started.path("deviceCode").asText() + "\"}", 200));
+            String key = granted.path("dextoApiKey").asText();
+            assertEquals(200, awaitChat(key, MODEL_A, 200).statusCode(), "the CLI's new key works");
+
+            JsonNode second = startDeviceLogin();
+            page.navigate(second.path("verificationUriComplete").asText());
+            page.locator("#device-deny").click();
+            page.locator("#device-status", new Page.LocatorOptions().setHasText("Denied")).waitFor();
+            HttpResponse<String> denied = system.send("POST", system.controlUrl() + "/api/auth/device/poll", null,
+                    "{\"deviceCode\":\"" + second.path("deviceCode").asText() + "\"}");
+            assertEquals(400, denied.statusCode(), denied.body());
+            assertEquals("access_denied", system.json(denied.body()).path("error").asText());
             watch.assertClean();
         }
     }
@@ -201,6 +283,38 @@ class DashboardIT {
         }
     }
 
+    /**
+     * The billing page for a user with many requests this month ({@code -Ddashboard.rows=N}, default
+     * 10,000), drained from a journal as real traffic is: time from navigation until balance, totals,
+     * charts and the first history page are drawn. The figure goes to target/dashboard/.
+     */
+    @Test
+    void theBillingPageOfAUserWithTenThousandRequestsIsDrawnInUnderFiveSeconds() throws Exception {
+        int rows = Integer.getInteger("dashboard.rows", 10_000);
+        LocalSystem.User user = system.provisionUser();
+        long t0 = System.nanoTime();
+        UsageSeeder.seed(system, user.id(), rows, MODEL_A, MODEL_B);
+        awaitRequests(user.apiKey(), rows, Duration.ofMinutes(3));
+        long seeded = (System.nanoTime() - t0) / 1_000_000;
+        StringBuilder report = new StringBuilder("billing page, user with " + rows + " requests this month "
+                + "(journal written and drained in " + seeded + " ms)\n");
+        for (int run = 0; run < 3; run++) {
+            try (PageWatch watch = DashboardBrowser.context(system)) {
+                Page page = signedIn(watch, user.id(), "/billing");
+                loaded(page, watch);
+                double ms = ((Number) page.evaluate(
+                        "() => performance.getEntriesByName('dexto-billing-drawn')[0].startTime")).doubleValue();
+                report.append(String.format("run %d (fresh context, cold cache): drawn %.0f ms after navigation%n",
+                        run + 1, ms));
+                assertEquals(String.valueOf(rows), page.locator("#mtd-requests").textContent().replace(",", ""));
+                assertTrue(ms < 5_000, "the billing page took " + ms + " ms");
+                watch.assertClean();
+            }
+        }
+        Files.writeString(DashboardBrowser.OUT.resolve("billing-load-" + rows + ".txt"), report);
+        System.out.print(report);
+    }
+
     /** Every control labelled, focus visible, and the pages' first-load weight recorded. */
     @Test
     void everyPageHasLabelledControlsAVisibleFocusAndASmallFirstLoad() throws Exception {
@@ -256,6 +370,21 @@ class DashboardIT {
         return page;
     }
 
+    /** A user signed up on the simulated Supabase Auth, as another browser would have done. */
+    private static String signedUpThroughTheApi() throws Exception {
+        String email = "dash-" + java.util.UUID.randomUUID() + "@example.test";
+        HttpResponse<String> r = system.send("POST", system.authUrl() + "/signup?apikey=" + LocalSystem.AUTH_ANON_KEY, null,
+                "{\"email\":\"" + email + "\",\"password\":\"" + PASSWORD + "\"}");
+        assertEquals(200, r.statusCode(), r.body());
+        return email;
+    }
+
+    /** What {@code dexto login} does first. */
+    private static JsonNode startDeviceLogin() throws Exception {
+        return system.json(system.call("POST", system.controlUrl() + "/api/auth/device/start", null,
+                "{\"client\":\"dexto-cli\"}", 200));
+    }
+
     private static String shownKey(Page page) {
         page.locator("#key-dialog").waitFor();
         assertTrue(page.locator("#new-key-warning").textContent().contains("will not be shown again"));
@@ -288,7 +417,11 @@ class DashboardIT {
     }
 
     private static JsonNode awaitRequests(String key, long n) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        return awaitRequests(key, n, Duration.ofSeconds(20));
+    }
+
+    private static JsonNode awaitRequests(String key, long n, Duration patience) throws Exception {
+        long deadline = System.nanoTime() + patience.toNanos();
         JsonNode usage = null;
         while (System.nanoTime() < deadline) {
             usage = system.json(system.call("GET", system.controlUrl() + "/me/usage", key, null, 200));

@@ -61,11 +61,22 @@ final class PageWatch implements AutoCloseable {
 
     private void watch(Page page) {
         page.onConsoleMessage(m -> {
-            if ("error".equals(m.type()) && judged(m.location())) {
+            if ("error".equals(m.type()) && judged(m.location()) && !allowedLoadFailure(m.text(), m.location())) {
                 problems.add("console error on " + page.url() + ": " + m.text());
             }
         });
         page.onPageError(e -> problems.add("uncaught exception on " + page.url() + ": " + e));
+    }
+
+    /** Chrome also logs an allowed error status as "Failed to load resource: … status of 400 …". */
+    private boolean allowedLoadFailure(String text, String location) {
+        if (!text.startsWith("Failed to load resource: the server responded with a status of ")) {
+            return false;
+        }
+        String status = text.replaceAll("\\D*(\\d{3}).*", "$1");
+        String url = location == null ? "" : location.replaceAll(":\\d+:\\d+$", ""); // "URL:line:column"
+        String path = url.isEmpty() ? "" : URI.create(url).getPath();
+        return allowedStatuses.stream().anyMatch(a -> (status + " " + path).startsWith(a));
     }
 
     private void inspect(Response r) {

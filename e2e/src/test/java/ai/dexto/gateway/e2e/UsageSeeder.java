@@ -21,7 +21,7 @@ final class UsageSeeder {
     private UsageSeeder() {
     }
 
-    static void seed(LocalSystem system, String userId, int events, String... models) {
+    static void seed(LocalSystem system, String userId, long keyId, int events, String... models) {
         String node = "seed-" + Long.toHexString(System.nanoTime());
         long start = LocalDate.now(ZoneOffset.UTC).withDayOfMonth(1).atStartOfDay().toInstant(ZoneOffset.UTC)
                 .toEpochMilli() * 1000;
@@ -37,7 +37,7 @@ final class UsageSeeder {
                 e.nodeId = node;
                 e.nodeSequence = i + 1;
                 e.userId = userId;
-                e.keyId = 1;
+                e.keyId = keyId;
                 e.model = models[i % models.length];
                 e.promptTokens = 10 + i % 7;
                 e.completionTokens = 20 + i % 11;

@@ -404,7 +404,8 @@ class DashboardIT {
 
     /** A chat through the gateway, retried until it answers {@code status} (a key change takes the feed a moment). */
     private static HttpResponse<String> awaitChat(String key, String model, int status) throws Exception {
-        String body = "{\"model\":\"" + model + "\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        String body = "{\"model\":\"" + model + "\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\""
+                + LocalSystem.prompt("hi") + "\"}]}";
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         List<Integer> seen = new ArrayList<>();
         while (System.nanoTime() < deadline) {

@@ -150,6 +150,10 @@ public final class LocalSystem implements AutoCloseable {
     }
 
     public void startControlPlane() throws Exception {
+        ExternalDatabase external = ExternalDatabase.fromEnvironment();
+        if (external != null && !env.containsKey("DEXTO_DATABASE_URL")) {
+            env.putAll(external.newDatabaseEnvironment());
+        }
         control = processes.startJava("controlplane", jar("controlplane/target/dexto-controlplane.jar"),
                 List.of("server", repo.resolve("ops/config/controlplane.yml").toString()), env);
         processes.awaitHttp("controlplane", control, controlAdminUrl() + "/healthcheck", Duration.ofSeconds(120));

@@ -63,6 +63,10 @@ class LogHygieneIT {
                 LocalSystem.STRIPE_WEBHOOK_SECRET)) {
             all.add(new Forbidden("configured secret", Pattern.compile(Pattern.quote(secret))));
         }
+        ExternalDatabase db = ExternalDatabase.fromEnvironment();
+        if (db != null && !db.password().isEmpty()) {
+            all.add(new Forbidden("database password", Pattern.compile(Pattern.quote(db.password()))));
+        }
         return List.copyOf(all);
     }
 

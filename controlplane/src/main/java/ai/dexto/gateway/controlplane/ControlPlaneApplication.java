@@ -51,10 +51,12 @@ import ai.dexto.gateway.controlplane.provisioning.Provisioner;
 import ai.dexto.gateway.controlplane.provisioning.UpstreamKeysClient;
 import ai.dexto.gateway.controlplane.provisioning.UpstreamLimits;
 import ai.dexto.gateway.controlplane.provisioning.UserLocks;
+import ai.dexto.gateway.controlplane.resources.AdminOpenApiResource;
 import ai.dexto.gateway.controlplane.resources.AdminResource;
 import ai.dexto.gateway.controlplane.resources.DailyUsageResource;
 import ai.dexto.gateway.controlplane.resources.FeedResource;
 import ai.dexto.gateway.controlplane.resources.KeysResource;
+import ai.dexto.gateway.controlplane.resources.OpenApiResource;
 import ai.dexto.gateway.controlplane.resources.ProvisionResource;
 import ai.dexto.gateway.controlplane.resources.UsageResource;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
@@ -188,6 +190,8 @@ public final class ControlPlaneApplication extends Application<ControlPlaneConfi
         env.jersey().register(new DatabaseExceptionMapper());
         env.jersey().register(new UnexpectedExceptionMapper());
 
+        env.jersey().register(new OpenApiResource());
+        env.jersey().register(new AdminOpenApiResource());
         env.jersey().register(new ProvisionResource(userAuth, provisioner, limits));
         env.jersey().register(new KeysResource(userAuth, keys, users, tx));
         DeviceLogin deviceLogin = new DeviceLogin(new DeviceDao(db.dataSource()), provisioner, limits, cipher,

@@ -55,6 +55,8 @@ public final class LocalSystem implements AutoCloseable {
     private final Map<String, String> env = new HashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final ObjectMapper json = new ObjectMapper();
+    private final ExchangeLog exchanges = ExchangeLog.fromSystemProperty();
+    private final List<GatewayNode> extraGateways = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final int simPort;
     private final int stripePort;
     private final int gatewayPort;
@@ -168,6 +170,26 @@ public final class LocalSystem implements AutoCloseable {
         gateway = processes.startJava("gateway", jar("dataplane/target/dexto-dataplane.jar"), gatewayJvmOptions(),
                 List.of(), env);
         processes.awaitHttp("gateway", gateway, gatewayOpsUrl() + "/ready", Duration.ofSeconds(60));
+    }
+
+    /**
+     * Starts one more gateway node against the same control plane: its own node id, ports and journal
+     * directory ({@code DEXTO_DATA_DIR/journal/<node>}, which the control plane drains beside the first
+     * node's), as a second host would run it. Waits until it is ready; stopped with the system.
+     */
+    public GatewayNode startGatewayNode(String nodeId) throws Exception {
+        Map<String, String> nodeEnv = new HashMap<>(env);
+        int port = freePort();
+        int ops = freePort();
+        nodeEnv.put("DEXTO_NODE_ID", nodeId);
+        nodeEnv.put("DEXTO_GATEWAY_PORT", Integer.toString(port));
+        nodeEnv.put("DEXTO_GATEWAY_OPS_PORT", Integer.toString(ops));
+        Process p = processes.startJava("gateway-" + nodeId, jar("dataplane/target/dexto-dataplane.jar"),
+                gatewayJvmOptions(), List.of(), nodeEnv);
+        GatewayNode node = new GatewayNode(nodeId, "http://127.0.0.1:" + port, "http://127.0.0.1:" + ops);
+        processes.awaitHttp("gateway-" + nodeId, p, node.opsUrl() + "/ready", Duration.ofSeconds(60));
+        extraGateways.add(node);
+        return node;
     }
 
     /**
@@ -290,7 +312,22 @@ public final class LocalSystem implements AutoCloseable {
             b.header("Authorization", "Bearer " + bearer);
         }
         headers.forEach(b::header);
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        if (exchanges != null) {
+            exchanges.record(partOf(url), method, response);
+        }
+        return response;
+    }
+
+    /** Which part of the system a URL addresses, for the API description check (ExchangeLog). */
+    private String partOf(String url) {
+        if (url.startsWith(gatewayUrl() + "/") || extraGateways.stream().anyMatch(g -> url.startsWith(g.url() + "/"))) {
+            return "gateway";
+        }
+        if (url.startsWith(controlUrl() + "/")) {
+            return "control";
+        }
+        return url.startsWith(controlInternalUrl() + "/") ? "internal" : "other";
     }
 
     public JsonNode json(String text) throws IOException {
@@ -335,6 +372,10 @@ public final class LocalSystem implements AutoCloseable {
         } catch (IOException | java.io.UncheckedIOException ignored) {
             // nothing there, or a file vanished while walking
         }
+    }
+
+    /** A gateway node started by {@link #startGatewayNode}. */
+    public record GatewayNode(String nodeId, String url, String opsUrl) {
     }
 
     /** A provisioned user and their plaintext API key. */

@@ -31,4 +31,16 @@ class FeedJsonTest {
         assertEquals(5, changes.cursor());
         assertEquals(false, changes.keys().get(0).isActive());
     }
+
+    @Test
+    void theNodeCountTravelsAsActiveNodesAndIsAtLeastOne() throws Exception {
+        FeedSnapshot snapshot = new FeedSnapshot(1, List.of(), List.of(), List.of()).withActiveNodes(3);
+        String text = json.writeValueAsString(snapshot);
+        assertTrue(text.contains("\"active_nodes\":3"), text);
+        assertEquals(3, json.readValue(text, FeedSnapshot.class).activeNodes());
+        FeedChanges changes = new FeedChanges(2, false, List.of(), List.of(), List.of()).withActiveNodes(0);
+        assertEquals(1, changes.activeNodes(), "the asking node itself always counts");
+        assertEquals(2, json.readValue("{\"cursor\":2,\"resnapshot\":false,\"tiers\":[],\"users\":[],"
+                + "\"keys\":[],\"active_nodes\":2}", FeedChanges.class).activeNodes());
+    }
 }

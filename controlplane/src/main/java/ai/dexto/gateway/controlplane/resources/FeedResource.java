@@ -50,7 +50,7 @@ public final class FeedResource {
         internal.require(authorization);
         String n = node(node);
         nodes.seen(n);
-        return feed.snapshot(n);
+        return feed.snapshot(n).withActiveNodes(nodes.active());
     }
 
     @GET
@@ -69,7 +69,7 @@ public final class FeedResource {
             FeedChanges changes = feed.changes(n, from);
             long leftMillis = (deadline - System.nanoTime()) / 1_000_000L;
             if (changes.resnapshot() || changes.cursor() != from || leftMillis <= 0 || notifier.closed()) {
-                return changes;
+                return changes.withActiveNodes(nodes.active());
             }
             notifier.awaitAfter(seen, Math.min(leftMillis, 1_000));
         }

@@ -38,8 +38,8 @@ import tools.jackson.databind.json.JsonMapper;
  * Runs after every other end-to-end test (e2e/pom.xml, execution after-e2e): the API descriptions in
  * docs/openapi are valid OpenAPI 3.1, and every answer the suite recorded ({@link ExchangeLog}) from
  * the gateway and the control plane is described by them — path, method and status documented, body
- * valid against the documented schema, documented required headers present — and every described
- * operation was exercised at least once (ApiTourIT makes sure). So the description cannot drift.
+ * valid against the documented schema, documented required headers present — and, when ApiTourIT ran
+ * in the build, every described operation was exercised at least once. So the description cannot drift.
  * Operations marked {@code x-dexto-planned} are being built: while they answer 404 they are skipped.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -103,8 +103,10 @@ class OpenApiConformanceIT {
             exercised.add(op);
             problems.addAll(op.check(registry, status, exchange).stream().map(p -> where + ": " + p).toList());
         }
+        // a build that ran only some e2e tests (-Dit.test=…) checks what it recorded, not coverage
+        boolean tourRan = Files.exists(Path.of(dir).resolve(ApiTourIT.TOUR_DONE));
         for (Operation op : operations) {
-            if (!op.planned() && !exercised.contains(op)) {
+            if (tourRan && !op.planned() && !exercised.contains(op)) {
                 problems.add(op.method().toUpperCase(Locale.ROOT) + " " + op.path()
                         + ": described but never exercised by the e2e suite (add it to ApiTourIT)");
             }

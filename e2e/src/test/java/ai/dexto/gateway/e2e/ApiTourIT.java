@@ -77,7 +77,8 @@ class ApiTourIT {
         assertEquals(200, system.send("GET", c + "/me/usage?recent_limit=5", key, null).statusCode());
         assertEquals(400, system.send("GET", c + "/me/usage?recent_limit=1000", key, null).statusCode());
         assertEquals(200, system.send("GET", c + "/me/usage.csv", key, null).statusCode());
-        system.send("GET", c + "/me/usage/daily", key, null);
+        assertEquals(200, system.send("GET", c + "/me/usage/daily", key, null).statusCode());
+        assertEquals(400, system.send("GET", c + "/me/usage/daily?start=2026-13-01", key, null).statusCode());
         assertEquals(200, system.send("GET", c + "/me/transactions", key, null).statusCode());
         assertEquals(200, system.send("POST", c + "/api/stripe/create-checkout-session", key,
                 "{\"amount_usd\":10}").statusCode());
@@ -105,6 +106,9 @@ class ApiTourIT {
                 "{\"userCode\":\"" + denied + "\"}").statusCode());
         assertEquals(404, system.send("POST", c + "/api/auth/device/deny", jwt,
                 "{\"userCode\":\"" + denied + "\"}").statusCode());
+
+        assertEquals(200, system.send("GET", c + "/api/models", null, null).statusCode());
+        assertEquals(200, system.send("GET", c + "/config.json", null, null).statusCode());
 
         HttpResponse<String> spec = system.send("GET", c + "/openapi.json", null, null);
         assertEquals(200, spec.statusCode());

@@ -89,10 +89,11 @@ class OpenApiConformanceIT {
             Operation op = Operation.match(operations, method, path);
             String where = method.toUpperCase(Locale.ROOT) + " " + path + " → " + status;
             if (op == null) {
-                if (status != 404 && status != 405) {
+                String type = exchange.path("headers").path("content-type").asString("");
+                if (status != 404 && status != 405 && type.contains("json")) {
                     problems.add(where + ": not in docs/openapi");
                 }
-                continue;
+                continue; // the dashboard's pages, scripts and styles are not the API
             }
             if (op.planned() && status == 404) {
                 continue;

@@ -12,6 +12,7 @@ import ai.dexto.gateway.controlplane.config.DevelopmentDefaults;
 import ai.dexto.gateway.controlplane.daos.AuditDao;
 import ai.dexto.gateway.controlplane.daos.DailyUsageDao;
 import ai.dexto.gateway.controlplane.daos.DeviceDao;
+import ai.dexto.gateway.controlplane.daos.IdempotencyDao;
 import ai.dexto.gateway.controlplane.daos.KeyDao;
 import ai.dexto.gateway.controlplane.daos.LedgerDao;
 import ai.dexto.gateway.controlplane.daos.UpstreamKeyDao;
@@ -200,7 +201,7 @@ public final class ControlPlaneApplication extends Application<ControlPlaneConfi
         env.jersey().register(new UsageResource(userAuth, usage, Clock.systemUTC()));
         env.jersey().register(new DailyUsageResource(userAuth, new DailyUsageDao(db.dataSource()), Clock.systemUTC()));
         env.jersey().register(new AdminResource(adminAuth, tx, users, keys, ledger, usage, upstreamKeys,
-                new AuditDao(db.dataSource()), config.getTiers(), provisioner, limits));
+                new AuditDao(db.dataSource()), config.getTiers(), provisioner, limits, new IdempotencyDao()));
         FeedNodes feedNodes = new FeedNodes(Clock.systemUTC());
         env.jersey().register(new FeedResource(internalAuth, feed, notifier, feedNodes));
         env.jersey().register(new ModelsResource(new ModelCatalog(config.getUpstream().url,

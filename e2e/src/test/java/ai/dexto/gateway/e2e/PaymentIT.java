@@ -11,8 +11,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * A top-up through every real part: checkout session from the control plane (stripe-java against the
@@ -20,6 +22,7 @@ import org.junit.jupiter.api.Test;
  * user it refused a moment before. Redeliveries, an expired session and a forged webhook change no
  * money.
  */
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
 class PaymentIT {
     static LocalSystem system;
     static String model;
@@ -117,6 +120,58 @@ class PaymentIT {
         String id = session.path("sessionId").asText();
         assertTrue(id.startsWith("cs_"), session.toString());
         return id;
+    }
+
+    @Test
+    void refundsAndDisputesInStripeMoveTheBalanceOnceAndForeignPaymentsNever() throws Exception {
+        LocalSystem.User user = system.provisionUser();
+        long start = balance(user);
+        String sessionId = checkout(user, 50);
+        deliverNow(system.json(system.call("POST", stripeSim("/sim/checkout/sessions/" + sessionId
+                + "/complete?payment_status=paid&deliver=false"), null, null, 200)), 200);
+        long cost = Money.parseUsd(awaitChat(user, 200).headers().firstValue("X-Dexto-Cost-USD").orElseThrow());
+        awaitBilled(user, 1);
+        long paid = start + Money.parseUsd("50") - cost;
+        assertEquals(paid, balance(user));
+
+        JsonNode refund = system.json(system.call("POST", stripeSim("/sim/checkout/sessions/" + sessionId
+                + "/refund?amount=2000&deliver=false"), null, null, 200));
+        deliverNow(refund, 200);
+        deliverNow(refund, 200);
+        assertEquals(paid - Money.parseUsd("20"), balance(user), "a partial refund debits once");
+
+        JsonNode dispute = system.json(system.call("POST", stripeSim("/sim/checkout/sessions/" + sessionId
+                + "/dispute?deliver=false"), null, null, 200));
+        String disputeId = dispute.path("data").path("object").path("id").asText();
+        JsonNode won = system.json(system.call("POST", stripeSim("/sim/disputes/" + disputeId
+                + "/close?result=won&deliver=false"), null, null, 200));
+        deliverNow(won, 200);          // out of order: the bank's decision first
+        deliverNow(dispute, 200);
+        assertEquals(paid - Money.parseUsd("20"), balance(user), "a won dispute nets to nothing");
+
+        // a session paid on our Stripe account that our checkout never sold
+        String form = "mode=payment&line_items[0][price_data][currency]=usd&line_items[0][price_data][unit_amount]=99900"
+                + "&line_items[0][quantity]=1&success_url=https://example.test&metadata[user_id]=" + user.id();
+        HttpResponse<String> foreign = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(stripeSim("/v1/checkout/sessions"))).header("Authorization", "Bearer "
+                + LocalSystem.STRIPE_SECRET_KEY).POST(HttpRequest.BodyPublishers.ofString(form)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, foreign.statusCode(), foreign.body());
+        String foreignId = system.json(foreign.body()).path("id").asText();
+        deliverNow(system.json(system.call("POST", stripeSim("/sim/checkout/sessions/" + foreignId
+                + "/complete?payment_status=paid&deliver=false"), null, null, 200)), 200);
+        assertEquals(paid - Money.parseUsd("20"), balance(user), "a payment we did not sell credits nothing");
+        JsonNode unmatched = system.json(system.admin("GET", "/transactions?status=unmatched&user=" + user.id(), null));
+        assertEquals(foreignId, unmatched.path("transactions").get(0).path("stripe_object_id").asText(),
+                unmatched.toString());
+        assertAuditClean();
+    }
+
+    /** Delivers a simulator event (its JSON) now and checks the webhook's answer. */
+    private static void deliverNow(JsonNode event, int status) throws Exception {
+        JsonNode delivered = system.json(system.call("POST", stripeSim("/sim/events/" + event.path("id").asText()
+                + "/deliver"), null, null, 200));
+        assertEquals(status, delivered.path("statuses").get(0).asInt(), delivered.toString());
     }
 
     private static long balance(LocalSystem.User user) throws Exception {

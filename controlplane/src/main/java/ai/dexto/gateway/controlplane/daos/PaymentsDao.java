@@ -10,12 +10,17 @@ import javax.sql.DataSource;
 
 /** Stripe checkout transactions and the processed-event log that makes the webhook idempotent. */
 public final class PaymentsDao {
-    public record Transaction(UUID id, String userId, long amountNanos, String status, String sessionId,
-                              String paymentIntentId, Instant createdAt, Instant completedAt) {
+    /**
+     * A top-up. {@code refundedNanos}: Stripe's cumulative refunds seen for its charge;
+     * {@code clawedBackNanos}: what refunds and disputes took back from the balance (≤ amount).
+     */
+    public record Transaction(UUID id, String userId, long amountNanos, String currency, String status,
+                              String sessionId, String paymentIntentId, Instant createdAt, Instant completedAt,
+                              long refundedNanos, long clawedBackNanos) {
     }
 
-    private static final String COLUMNS =
-            "id, user_id, amount_nanos, status, stripe_session_id, stripe_payment_intent_id, created_at, completed_at";
+    private static final String COLUMNS = "id, user_id, amount_nanos, currency, status, stripe_session_id, "
+            + "stripe_payment_intent_id, created_at, completed_at, refunded_nanos, clawed_back_nanos";
 
     private final DataSource ds;
 
@@ -63,14 +68,13 @@ public final class PaymentsDao {
         return t;
     }
 
-    public void complete(Tx tx, UUID id, String sessionId, long amountNanos, String paymentIntent) throws SQLException {
+    public void complete(Tx tx, UUID id, String sessionId, String paymentIntent) throws SQLException {
         Jdbc.update(tx.connection(), "UPDATE stripe_transactions SET status = 'completed', completed_at = now(), "
-                + "updated_at = now(), amount_nanos = ?, stripe_session_id = coalesce(stripe_session_id, ?), "
+                + "updated_at = now(), stripe_session_id = coalesce(stripe_session_id, ?), "
                 + "stripe_payment_intent_id = coalesce(?, stripe_payment_intent_id) WHERE id = ?", ps -> {
-                    ps.setLong(1, amountNanos);
-                    ps.setString(2, sessionId);
-                    ps.setString(3, paymentIntent);
-                    ps.setObject(4, id);
+                    ps.setString(1, sessionId);
+                    ps.setString(2, paymentIntent);
+                    ps.setObject(3, id);
                 });
     }
 
@@ -83,31 +87,32 @@ public final class PaymentsDao {
                 });
     }
 
-    public void insertCompleted(Tx tx, UUID id, String userId, long amountNanos, String sessionId,
-                                String paymentIntent) throws SQLException {
-        Jdbc.update(tx.connection(), "INSERT INTO stripe_transactions (id, user_id, amount_nanos, status, "
-                + "stripe_session_id, stripe_payment_intent_id, completed_at) VALUES (?, ?, ?, 'completed', ?, ?, now())",
-                ps -> {
-                    ps.setObject(1, id);
-                    ps.setString(2, userId);
-                    ps.setLong(3, amountNanos);
-                    ps.setString(4, sessionId);
-                    ps.setString(5, paymentIntent);
-                });
+    /** The credited transaction paid by this payment intent, locked; null when none of ours. */
+    public Transaction lockByPaymentIntent(Tx tx, String paymentIntent) throws SQLException {
+        return Jdbc.one(tx.connection(), "SELECT " + COLUMNS + " FROM stripe_transactions "
+                + "WHERE stripe_payment_intent_id = ? AND status IN ('completed', 'refunded') FOR UPDATE",
+                ps -> ps.setString(1, paymentIntent), PaymentsDao::row);
     }
 
-    public boolean userExists(Tx tx, String userId) throws SQLException {
-        return Jdbc.one(tx.connection(), "SELECT 1 FROM users WHERE id = ?", ps -> ps.setString(1, userId), rs -> 1) != null;
+    /**
+     * Records a clawback (or, negative, a restore) and Stripe's cumulative refunds; the status follows:
+     * refunded once everything was taken back, completed otherwise.
+     */
+    public void clawBack(Tx tx, UUID id, long deltaNanos, long refundedNanos) throws SQLException {
+        Jdbc.update(tx.connection(), "UPDATE stripe_transactions SET clawed_back_nanos = clawed_back_nanos + ?, "
+                + "refunded_nanos = greatest(refunded_nanos, ?), updated_at = now(), "
+                + "status = CASE WHEN clawed_back_nanos + ? >= amount_nanos THEN 'refunded' ELSE 'completed' END "
+                + "WHERE id = ?", ps -> {
+                    ps.setLong(1, deltaNanos);
+                    ps.setLong(2, refundedNanos);
+                    ps.setLong(3, deltaNanos);
+                    ps.setObject(4, id);
+                });
     }
 
     public Transaction lock(Tx tx, UUID id) throws SQLException {
         return Jdbc.one(tx.connection(), "SELECT " + COLUMNS + " FROM stripe_transactions WHERE id = ? FOR UPDATE",
                 ps -> ps.setObject(1, id), PaymentsDao::row);
-    }
-
-    public void markRefunded(Tx tx, UUID id) throws SQLException {
-        Jdbc.update(tx.connection(), "UPDATE stripe_transactions SET status = 'refunded', updated_at = now() WHERE id = ?",
-                ps -> ps.setObject(1, id));
     }
 
     public List<Transaction> list(String userId, String status, int limit) {
@@ -131,6 +136,7 @@ public final class PaymentsDao {
 
     private static Transaction row(java.sql.ResultSet rs) throws SQLException {
         return new Transaction(rs.getObject(1, UUID.class), rs.getString(2), rs.getLong(3), rs.getString(4),
-                rs.getString(5), rs.getString(6), Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "completed_at"));
+                rs.getString(5), rs.getString(6), rs.getString(7), Jdbc.instant(rs, "created_at"),
+                Jdbc.instant(rs, "completed_at"), rs.getLong(10), rs.getLong(11));
     }
 }

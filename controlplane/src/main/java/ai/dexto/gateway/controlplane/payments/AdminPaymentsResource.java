@@ -4,6 +4,7 @@ import ai.dexto.gateway.common.money.Money;
 import ai.dexto.gateway.controlplane.auth.StaticTokenAuth;
 import ai.dexto.gateway.controlplane.daos.LedgerDao;
 import ai.dexto.gateway.controlplane.daos.PaymentsDao;
+import ai.dexto.gateway.controlplane.daos.UnmatchedPaymentDao;
 import ai.dexto.gateway.controlplane.db.Transactions;
 import ai.dexto.gateway.controlplane.errors.ApiException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,21 +24,29 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
-/** Admin view of payments: list by user and status; refunds and chargebacks as ledger debits. */
+/**
+ * Admin view of payments: list by user and status ({@code unmatched}: Stripe payments, refunds and
+ * disputes that matched nothing we sold, never credited); refunds and chargebacks as ledger debits of
+ * what is still credited, so a Stripe refund event for the same money later takes nothing more.
+ */
 @Path("/admin/transactions")
 @Produces(MediaType.APPLICATION_JSON)
 public final class AdminPaymentsResource {
-    private static final Set<String> STATUSES = Set.of("pending", "completed", "failed", "expired", "refunded");
+    private static final Set<String> STATUSES = Set.of("pending", "completed", "failed", "expired", "refunded",
+            "unmatched");
 
     private final StaticTokenAuth admin;
     private final Transactions tx;
     private final PaymentsDao payments;
+    private final UnmatchedPaymentDao unmatched;
     private final LedgerDao ledger;
 
-    public AdminPaymentsResource(StaticTokenAuth admin, Transactions tx, PaymentsDao payments, LedgerDao ledger) {
+    public AdminPaymentsResource(StaticTokenAuth admin, Transactions tx, PaymentsDao payments,
+                                 UnmatchedPaymentDao unmatched, LedgerDao ledger) {
         this.admin = admin;
         this.tx = tx;
         this.payments = payments;
+        this.unmatched = unmatched;
         this.ledger = ledger;
     }
 
@@ -48,8 +57,10 @@ public final class AdminPaymentsResource {
         if (status != null && !status.isBlank() && !STATUSES.contains(status)) {
             throw ApiException.badRequest("invalid_status", "status must be one of " + STATUSES);
         }
-        List<Map<String, Object>> out = payments.list(blankToNull(user), blankToNull(status), 500).stream()
-                .map(PaymentsResource::view).toList();
+        List<Map<String, Object>> out = "unmatched".equals(status)
+                ? unmatched.list(blankToNull(user), 500).stream().map(AdminPaymentsResource::view).toList()
+                : payments.list(blankToNull(user), blankToNull(status), 500).stream()
+                        .map(PaymentsResource::view).toList();
         return Map.of("transactions", out);
     }
 
@@ -89,9 +100,10 @@ public final class AdminPaymentsResource {
                 throw ApiException.conflict("not_refundable", "Only completed transactions can be refunded (status "
                         + found.status() + ")");
             }
-            LedgerDao.Credit c = ledger.credit(t, found.userId(), -found.amountNanos(), kind, reason, "admin",
+            long remaining = found.amountNanos() - found.clawedBackNanos();
+            LedgerDao.Credit c = ledger.credit(t, found.userId(), -remaining, kind, reason, "admin",
                     "refund:" + txId);
-            payments.markRefunded(t, txId);
+            payments.clawBack(t, txId, remaining, found.amountNanos());
             return c;
         });
         Map<String, Object> m = new LinkedHashMap<>();
@@ -99,6 +111,22 @@ public final class AdminPaymentsResource {
         m.put("transaction_id", txId.toString());
         m.put("kind", kindText);
         m.put("balance", Money.format(debit.balanceNanos()));
+        return m;
+    }
+
+    private static Map<String, Object> view(UnmatchedPaymentDao.Unmatched u) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", "unmatched-" + u.id());
+        m.put("kind", u.eventType());
+        m.put("status", "unmatched");
+        m.put("reason", u.reason());
+        m.put("user_id", u.claimedUser());
+        m.put("amount_cents", u.amountCents());
+        m.put("currency", u.currency());
+        m.put("stripe_object_id", u.objectId());
+        m.put("stripe_payment_intent_id", u.paymentIntent());
+        m.put("stripe_event_id", u.eventId());
+        m.put("created_at", u.createdAt() == null ? null : u.createdAt().toString());
         return m;
     }
 

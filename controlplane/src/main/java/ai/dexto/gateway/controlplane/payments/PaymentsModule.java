@@ -4,8 +4,10 @@ import ai.dexto.gateway.controlplane.auth.StaticTokenAuth;
 import ai.dexto.gateway.controlplane.auth.UserAuthenticator;
 import ai.dexto.gateway.controlplane.config.ControlPlaneConfiguration;
 import ai.dexto.gateway.controlplane.config.StripeSettings;
+import ai.dexto.gateway.controlplane.daos.DisputeDao;
 import ai.dexto.gateway.controlplane.daos.LedgerDao;
 import ai.dexto.gateway.controlplane.daos.PaymentsDao;
+import ai.dexto.gateway.controlplane.daos.UnmatchedPaymentDao;
 import ai.dexto.gateway.controlplane.daos.UserDao;
 import ai.dexto.gateway.controlplane.db.Transactions;
 import ai.dexto.gateway.controlplane.provisioning.UpstreamLimits;
@@ -28,9 +30,12 @@ public final class PaymentsModule {
                 .setMaxNetworkRetries(2)
                 .build();
         Checkout checkout = new Checkout(stripe, s, tx, users, payments);
-        WebhookProcessor webhooks = new WebhookProcessor(s.webhookSecret, s.webhookToleranceSeconds, tx, payments, ledger);
-        env.jersey().register(new PaymentsResource(userAuth, checkout, webhooks, payments, limits));
+        UnmatchedPaymentDao unmatched = new UnmatchedPaymentDao(tx.dataSource());
+        Clawbacks clawbacks = new Clawbacks(payments, new DisputeDao(), ledger, unmatched);
+        WebhookProcessor webhooks = new WebhookProcessor(s.webhookSecret, s.webhookToleranceSeconds, tx, payments,
+                ledger, unmatched, clawbacks);
+        env.jersey().register(new PaymentsResource(userAuth, checkout, webhooks, limits));
         env.jersey().register(new TransactionsResource(userAuth, payments, ledger));
-        env.jersey().register(new AdminPaymentsResource(adminAuth, tx, payments, ledger));
+        env.jersey().register(new AdminPaymentsResource(adminAuth, tx, payments, unmatched, ledger));
     }
 }

@@ -25,15 +25,13 @@ public final class PaymentsResource {
     private final UserAuthenticator auth;
     private final Checkout checkout;
     private final WebhookProcessor webhooks;
-    private final PaymentsDao payments;
     private final UpstreamLimits limits;
 
     public PaymentsResource(UserAuthenticator auth, Checkout checkout, WebhookProcessor webhooks,
-                            PaymentsDao payments, UpstreamLimits limits) {
+                            UpstreamLimits limits) {
         this.auth = auth;
         this.checkout = checkout;
         this.webhooks = webhooks;
-        this.payments = payments;
         this.limits = limits;
     }
 
@@ -68,7 +66,7 @@ public final class PaymentsResource {
     public Map<String, Object> webhook(@HeaderParam("Stripe-Signature") String signature, byte[] body) {
         Event event = webhooks.verify(new String(body == null ? new byte[0] : body, StandardCharsets.UTF_8), signature);
         WebhookProcessor.Result r = webhooks.apply(event);
-        if (r.outcome() == WebhookProcessor.Outcome.CREDITED) {
+        if (r.outcome() == WebhookProcessor.Outcome.CREDITED || r.outcome() == WebhookProcessor.Outcome.RESTORED) {
             limits.raiseIfNeeded(r.userId());
         }
         return Map.of("received", true, "outcome", r.outcome().name().toLowerCase(java.util.Locale.ROOT));
@@ -81,6 +79,7 @@ public final class PaymentsResource {
         m.put("user_id", t.userId());
         m.put("amount", ai.dexto.gateway.common.money.Money.format(t.amountNanos()));
         m.put("status", t.status());
+        m.put("refunded", ai.dexto.gateway.common.money.Money.format(t.clawedBackNanos()));
         m.put("stripe_session_id", t.sessionId());
         m.put("created_at", t.createdAt() == null ? null : t.createdAt().toString());
         m.put("completed_at", t.completedAt() == null ? null : t.completedAt().toString());

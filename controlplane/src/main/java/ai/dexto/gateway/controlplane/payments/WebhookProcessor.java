@@ -1,13 +1,15 @@
 package ai.dexto.gateway.controlplane.payments;
 
-import ai.dexto.gateway.common.money.Money;
 import ai.dexto.gateway.controlplane.daos.LedgerDao;
 import ai.dexto.gateway.controlplane.daos.PaymentsDao;
+import ai.dexto.gateway.controlplane.daos.UnmatchedPaymentDao;
 import ai.dexto.gateway.controlplane.db.Transactions;
 import ai.dexto.gateway.controlplane.db.Tx;
 import ai.dexto.gateway.controlplane.errors.ApiException;
 import com.stripe.exception.EventDataObjectDeserializationException;
 import com.stripe.exception.SignatureVerificationException;
+import com.stripe.model.Charge;
+import com.stripe.model.Dispute;
 import com.stripe.model.Event;
 import com.stripe.model.StripeObject;
 import com.stripe.model.checkout.Session;
@@ -20,14 +22,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Verifies and applies Stripe webhook events. Each event is applied in one transaction that first
- * records its id (a redelivery changes nothing); a paid session credits {@code amount_total} cents
- * with the session id as the ledger reference, so a session credits once even through two events.
+ * records its id (a redelivery changes nothing). A paid session credits only what we sold
+ * ({@link SessionMatch}), with the session id as the ledger reference, so a session credits once even
+ * through two events; anything else is recorded as unmatched. Refunds and disputes are {@link Clawbacks}.
  */
 public final class WebhookProcessor {
     private static final Logger log = LoggerFactory.getLogger(WebhookProcessor.class);
 
     /** What happened to an event, for the answer and the logs. */
-    public enum Outcome { CREDITED, UPDATED, DUPLICATE, IGNORED }
+    public enum Outcome { CREDITED, DEBITED, RESTORED, UPDATED, UNMATCHED, DUPLICATE, IGNORED }
 
     public record Result(Outcome outcome, String userId) {
     }
@@ -37,86 +40,105 @@ public final class WebhookProcessor {
     private final Transactions tx;
     private final PaymentsDao payments;
     private final LedgerDao ledger;
+    private final UnmatchedPaymentDao unmatched;
+    private final Clawbacks clawbacks;
 
     public WebhookProcessor(String secret, long toleranceSeconds, Transactions tx, PaymentsDao payments,
-                            LedgerDao ledger) {
+                            LedgerDao ledger, UnmatchedPaymentDao unmatched, Clawbacks clawbacks) {
         this.secret = secret;
         this.toleranceSeconds = toleranceSeconds;
         this.tx = tx;
         this.payments = payments;
         this.ledger = ledger;
+        this.unmatched = unmatched;
+        this.clawbacks = clawbacks;
     }
 
+    /** The event, if {@code signature} signs {@code payload} with our secret within the tolerance; else 400. */
     public Event verify(String payload, String signature) {
+        return verify(payload, signature, secret, toleranceSeconds);
+    }
+
+    static Event verify(String payload, String signature, String secret, long toleranceSeconds) {
         if (signature == null || signature.isBlank()) {
             throw ApiException.badRequest("missing_signature", "Stripe-Signature header is required");
         }
+        Event event;
         try {
-            return Webhook.constructEvent(payload, signature, secret, toleranceSeconds);
+            event = Webhook.constructEvent(payload, signature, secret, toleranceSeconds);
         } catch (SignatureVerificationException e) {
             throw ApiException.badRequest("invalid_signature", "Webhook signature verification failed");
         } catch (RuntimeException e) {
             // Gson's JsonSyntaxException and friends: the body is not an event
             throw ApiException.badRequest("invalid_payload", "Webhook body is not a Stripe event");
         }
+        if (event == null || event.getId() == null || event.getType() == null) {
+            throw ApiException.badRequest("invalid_payload", "Webhook body is not a Stripe event");
+        }
+        return event;
     }
 
     public Result apply(Event event) {
-        if (event.getId() == null || event.getType() == null) {
-            throw ApiException.badRequest("invalid_payload", "Webhook body is not a Stripe event");
-        }
         String type = event.getType();
-        boolean handled = switch (type) {
+        return switch (type) {
             case "checkout.session.completed", "checkout.session.async_payment_succeeded",
-                 "checkout.session.async_payment_failed", "checkout.session.expired" -> true;
-            default -> false;
-        };
-        if (!handled) {
-            return new Result(Outcome.IGNORED, null);
-        }
-        Session session = session(event);
-        return tx.inTransaction(t -> {
-            if (!payments.recordEvent(t, event.getId(), type)) {
-                return new Result(Outcome.DUPLICATE, null);
+                 "checkout.session.async_payment_failed", "checkout.session.expired" -> {
+                Session session = object(event, Session.class);
+                yield once(event, t -> sessionEvent(t, event, session));
             }
-            return switch (type) {
-                case "checkout.session.completed" -> "paid".equals(session.getPaymentStatus())
-                        ? credit(t, session) : markPendingUnpaid(t, session);
-                case "checkout.session.async_payment_succeeded" -> credit(t, session);
-                case "checkout.session.async_payment_failed" -> settle(t, session, "failed");
-                default -> settle(t, session, "expired");
-            };
-        });
+            case "charge.refunded" -> {
+                Charge charge = object(event, Charge.class);
+                yield once(event, t -> clawbacks.refunded(t, event, charge));
+            }
+            case "charge.dispute.created", "charge.dispute.closed" -> {
+                Dispute dispute = object(event, Dispute.class);
+                yield once(event, t -> clawbacks.dispute(t, event, dispute, type.endsWith("closed")));
+            }
+            default -> new Result(Outcome.IGNORED, null);
+        };
     }
 
-    private Result credit(Tx t, Session s) throws SQLException {
-        String userId = userOf(s);
-        Long cents = s.getAmountTotal();
-        if (userId == null || cents == null || cents <= 0 || !"usd".equalsIgnoreCase(s.getCurrency())) {
-            log.error("paid checkout session without a user, a positive amount or USD: ignored");
-            return new Result(Outcome.IGNORED, null);
+    private interface EventWork {
+        Result run(Tx t) throws SQLException;
+    }
+
+    private Result once(Event event, EventWork work) {
+        return tx.inTransaction(t -> payments.recordEvent(t, event.getId(), event.getType())
+                ? work.run(t) : new Result(Outcome.DUPLICATE, null));
+    }
+
+    private Result sessionEvent(Tx t, Event event, Session session) throws SQLException {
+        return switch (event.getType()) {
+            case "checkout.session.completed" -> "paid".equals(session.getPaymentStatus())
+                    ? credit(t, event, session) : markPendingUnpaid(t, session);
+            case "checkout.session.async_payment_succeeded" -> credit(t, event, session);
+            case "checkout.session.async_payment_failed" -> settle(t, session, "failed");
+            default -> settle(t, session, "expired");
+        };
+    }
+
+    private Result credit(Tx t, Event event, Session s) throws SQLException {
+        PaymentsDao.Transaction found = payments.lockForSession(t, transactionIdOf(s), s.getId());
+        SessionMatch.PaidSession paid = new SessionMatch.PaidSession(s.getId(), s.getAmountTotal(), s.getCurrency(),
+                userOf(s));
+        SessionMatch.Decision decision = SessionMatch.decide(paid, found);
+        if (decision instanceof SessionMatch.Unmatched u) {
+            log.error("paid checkout session matches nothing we sold ({}): recorded, not credited", u.reason());
+            unmatched.record(t, new UnmatchedPaymentDao.Unmatched(0, event.getId(), event.getType(), s.getId(),
+                    s.getPaymentIntent(), paid.claimedUser(), s.getAmountTotal(), s.getCurrency(), u.reason(), null));
+            return new Result(Outcome.UNMATCHED, null);
         }
-        long amount = Money.ofCents(cents);
-        PaymentsDao.Transaction existing = payments.lockForSession(t, transactionIdOf(s), s.getId());
-        if (existing != null && !existing.userId().equals(userId)) {
-            log.error("checkout session metadata names another user than its transaction: ignored");
-            return new Result(Outcome.IGNORED, null);
+        if (decision instanceof SessionMatch.AlreadyCredited) {
+            return new Result(Outcome.DUPLICATE, found.userId());
         }
-        if (!payments.userExists(t, userId)) {
-            log.error("paid checkout session for an unknown user: ignored");
-            return new Result(Outcome.IGNORED, null);
-        }
-        LedgerDao.Credit credit = ledger.credit(t, userId, amount, LedgerDao.Kind.TOPUP, "Stripe checkout", "stripe",
-                s.getId());
+        long amount = ((SessionMatch.Credit) decision).amountNanos();
+        LedgerDao.Credit credit = ledger.credit(t, found.userId(), amount, LedgerDao.Kind.TOPUP, "Stripe checkout",
+                "stripe", s.getId());
         if (!credit.applied()) {
-            return new Result(Outcome.DUPLICATE, userId); // this session was credited through another event
+            return new Result(Outcome.DUPLICATE, found.userId()); // credited through another event about it
         }
-        if (existing != null) {
-            payments.complete(t, existing.id(), s.getId(), amount, s.getPaymentIntent());
-        } else {
-            payments.insertCompleted(t, UUID.randomUUID(), userId, amount, s.getId(), s.getPaymentIntent());
-        }
-        return new Result(Outcome.CREDITED, userId);
+        payments.complete(t, found.id(), s.getId(), s.getPaymentIntent());
+        return new Result(Outcome.CREDITED, found.userId());
     }
 
     private Result markPendingUnpaid(Tx t, Session s) throws SQLException {
@@ -125,39 +147,53 @@ public final class WebhookProcessor {
         if (existing != null && existing.sessionId() == null) {
             payments.attachSession(t, existing.id(), s.getId());
         }
-        return new Result(Outcome.UPDATED, userOf(s));
+        return new Result(Outcome.UPDATED, existing == null ? null : existing.userId());
     }
 
     private Result settle(Tx t, Session s, String status) throws SQLException {
         PaymentsDao.Transaction existing = payments.lockForSession(t, transactionIdOf(s), s.getId());
-        if (existing != null) {
+        if (existing != null && (existing.sessionId() == null || existing.sessionId().equals(s.getId()))) {
             payments.settleUnpaid(t, existing.id(), status);
         }
-        return new Result(Outcome.UPDATED, userOf(s));
+        return new Result(Outcome.UPDATED, existing == null ? null : existing.userId());
     }
 
-    private static Session session(Event event) {
+    static <T extends StripeObject> T object(Event event, Class<T> type) {
         StripeObject object = event.getDataObjectDeserializer().getObject().orElse(null);
         if (object == null) {
             try {
                 object = event.getDataObjectDeserializer().deserializeUnsafe();
-            } catch (EventDataObjectDeserializationException e) {
-                throw ApiException.badRequest("invalid_payload", "Webhook event data is not a checkout session");
+            } catch (EventDataObjectDeserializationException | RuntimeException e) {
+                throw ApiException.badRequest("invalid_payload", "Webhook event data does not fit its type");
             }
         }
-        if (!(object instanceof Session s) || s.getId() == null) {
-            throw ApiException.badRequest("invalid_payload", "Webhook event data is not a checkout session");
+        if (!type.isInstance(object)) {
+            throw ApiException.badRequest("invalid_payload", "Webhook event data does not fit its type");
         }
-        return s;
+        T typed = type.cast(object);
+        if (idOf(typed) == null) {
+            throw ApiException.badRequest("invalid_payload", "Webhook event data has no id");
+        }
+        return typed;
     }
 
-    private static String userOf(Session s) {
+    private static String idOf(StripeObject o) {
+        if (o instanceof Session s) {
+            return s.getId();
+        }
+        if (o instanceof Charge c) {
+            return c.getId();
+        }
+        return o instanceof Dispute d ? d.getId() : null;
+    }
+
+    static String userOf(Session s) {
         Map<String, String> metadata = s.getMetadata();
         String fromMetadata = metadata == null ? null : metadata.get("user_id");
         return fromMetadata != null ? fromMetadata : s.getClientReferenceId();
     }
 
-    private static UUID transactionIdOf(Session s) {
+    static UUID transactionIdOf(Session s) {
         Map<String, String> metadata = s.getMetadata();
         String id = metadata == null ? null : metadata.get("transaction_id");
         try {

@@ -3,6 +3,7 @@ package ai.dexto.gateway.controlplane.resources;
 import ai.dexto.gateway.controlplane.auth.StaticTokenAuth;
 import ai.dexto.gateway.controlplane.config.TierSettings;
 import ai.dexto.gateway.controlplane.daos.AuditDao;
+import ai.dexto.gateway.controlplane.daos.IdempotencyDao;
 import ai.dexto.gateway.controlplane.daos.KeyDao;
 import ai.dexto.gateway.controlplane.daos.LedgerDao;
 import ai.dexto.gateway.controlplane.daos.UpstreamKeyDao;
@@ -12,7 +13,10 @@ import ai.dexto.gateway.controlplane.db.Transactions;
 import ai.dexto.gateway.controlplane.errors.ApiException;
 import ai.dexto.gateway.controlplane.provisioning.Provisioner;
 import ai.dexto.gateway.controlplane.provisioning.UpstreamLimits;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -24,14 +28,22 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /** The operators' API under {@code /admin}, bearer {@code DEXTO_ADMIN_TOKEN}. */
 @Path("/admin")
 @Produces(MediaType.APPLICATION_JSON)
 public final class AdminResource {
+    private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,255}");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final StaticTokenAuth admin;
     private final Transactions tx;
     private final UserDao users;
@@ -43,10 +55,12 @@ public final class AdminResource {
     private final TierSettings tiers;
     private final Provisioner provisioner;
     private final UpstreamLimits limits;
+    private final IdempotencyDao idempotency;
 
     public AdminResource(StaticTokenAuth admin, Transactions tx, UserDao users, KeyDao keys, LedgerDao ledger,
                          UsageDao usage, UpstreamKeyDao upstreamKeys, AuditDao audit, TierSettings tiers,
-                         Provisioner provisioner, UpstreamLimits limits) {
+                         Provisioner provisioner, UpstreamLimits limits, IdempotencyDao idempotency) {
+        this.idempotency = idempotency;
         this.admin = admin;
         this.tx = tx;
         this.users = users;
@@ -95,13 +109,22 @@ public final class AdminResource {
         return m;
     }
 
-    /** {@code {"amount_usd":"25.00","reason":"…"}}; a negative amount debits. */
+    /**
+     * {@code {"amount_usd":"25.00","reason":"…"}}; a negative amount debits. With an {@code Idempotency-Key}
+     * header the same key and request answer the first answer again without a second credit; the same
+     * key with another request is 409.
+     */
     @POST
     @Path("/users/{id}/credits")
     @Consumes(MediaType.APPLICATION_JSON)
     public Map<String, Object> credit(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+                                      @HeaderParam("Idempotency-Key") String idempotencyKey,
                                       @PathParam("id") String userId, JsonNode body) {
         admin.require(authorization);
+        if (idempotencyKey != null && !IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
+            throw ApiException.badRequest("invalid_idempotency_key",
+                    "Idempotency-Key must be 1 to 255 printable ASCII characters");
+        }
         if (body == null || !body.isObject()) {
             throw ApiException.badRequest("invalid_body", "Body must be {\"amount_usd\":\"…\",\"reason\":\"…\"}");
         }
@@ -114,22 +137,65 @@ public final class AdminResource {
         if (reason.isEmpty()) {
             throw ApiException.badRequest("missing_reason", "reason is required");
         }
-        LedgerDao.Credit credit = tx.inTransaction(t -> {
+        String requestHash = sha256Hex(userId + "\n" + amount + "\n" + reason);
+        Replayable answer = tx.inTransaction(t -> {
+            if (idempotencyKey != null) {
+                IdempotencyDao.Stored earlier = idempotency.claim(t, idempotencyKey, requestHash);
+                if (earlier != null) {
+                    if (!earlier.requestHash().equals(requestHash) || earlier.response() == null) {
+                        throw ApiException.conflict("idempotency_key_reused",
+                                "This Idempotency-Key was used for a different request");
+                    }
+                    return new Replayable(readJson(earlier.response()), true);
+                }
+            }
             if (!users.exists(t, userId)) {
                 throw ApiException.notFound("No such user");
             }
-            return ledger.credit(t, userId, amount, LedgerDao.Kind.ADMIN, reason, "admin", null);
+            LedgerDao.Credit credit = ledger.credit(t, userId, amount, LedgerDao.Kind.ADMIN, reason, "admin", null);
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("success", true);
+            m.put("credit_id", credit.id());
+            m.put("user_id", userId);
+            m.put("amount", Views.usd(amount));
+            m.put("balance", Views.usd(credit.balanceNanos()));
+            if (idempotencyKey != null) {
+                idempotency.answer(t, idempotencyKey, writeJson(m));
+            }
+            return new Replayable(m, false);
         });
-        if (amount > 0) {
+        if (amount > 0 && !answer.replayed()) {
             limits.raiseIfNeeded(userId);
         }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("success", true);
-        m.put("credit_id", credit.id());
-        m.put("user_id", userId);
-        m.put("amount", Views.usd(amount));
-        m.put("balance", Views.usd(credit.balanceNanos()));
-        return m;
+        return answer.body();
+    }
+
+    private record Replayable(Map<String, Object> body, boolean replayed) {
+    }
+
+    private static String sha256Hex(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String writeJson(Map<String, Object> body) {
+        try {
+            return JSON.writeValueAsString(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Map<String, Object> readJson(String json) {
+        try {
+            return JSON.readValue(json, new TypeReference<LinkedHashMap<String, Object>>() { });
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored idempotent answer is not JSON", e);
+        }
     }
 
     @PUT

@@ -18,6 +18,7 @@ final class Checkout {
     private final Map<String, CheckoutSession> sessions = new LinkedHashMap<>();
     private final Map<String, byte[]> idempotent = new LinkedHashMap<>();
     private final Map<String, StripeEvent> events = new LinkedHashMap<>();
+    private final Map<String, ChargeObjects.Dispute> disputes = new LinkedHashMap<>();
     private String payBaseUrl = "";
 
     Checkout(Clock clock, WebhookSender webhooks) {
@@ -101,6 +102,9 @@ final class Checkout {
         session.status = "complete";
         session.paymentStatus = paid ? "paid" : "unpaid";
         session.paymentIntent = StripeIds.next("pi_", 24);
+        if (paid) {
+            charged(session);
+        }
         return raise("checkout.session.completed", session, deliver);
     }
 
@@ -113,9 +117,72 @@ final class Checkout {
         }
         if (succeeded) {
             session.paymentStatus = "paid";
+            charged(session);
         }
         return raise(succeeded ? "checkout.session.async_payment_succeeded" : "checkout.session.async_payment_failed",
                 session, deliver);
+    }
+
+    /**
+     * A refund of the session's charge, as the dashboard or {@code POST /v1/refunds} makes: {@code amount}
+     * cents (null: all that is left); raises {@code charge.refunded} with the cumulative amount refunded.
+     */
+    synchronized StripeEvent refund(String id, Long amount, boolean deliver) {
+        CheckoutSession session = paidSession(id);
+        long left = session.amountTotal - session.amountRefunded;
+        long cents = amount == null ? left : amount;
+        if (cents <= 0 || cents > left) {
+            throw new StripeErrors.Failure(400, "Refund amount (" + cents + ") is greater than unrefunded amount on "
+                    + "charge (" + left + ")", "amount_too_large", "amount");
+        }
+        session.amountRefunded += cents;
+        return raise("charge.refunded", session.id, ChargeObjects.charge(session), deliver);
+    }
+
+    /** The buyer's bank disputes the charge: {@code charge.dispute.created}, status needs_response. */
+    synchronized StripeEvent dispute(String id, boolean deliver) {
+        CheckoutSession session = paidSession(id);
+        if (session.disputed) {
+            throw new StripeErrors.Failure(400, "Charge " + session.chargeId + " has already been disputed.",
+                    "charge_disputed", null);
+        }
+        session.disputed = true;
+        ChargeObjects.Dispute d = new ChargeObjects.Dispute(StripeIds.next("dp_", 24), session.id,
+                session.amountTotal, clock.instant().getEpochSecond(), "fraudulent", "needs_response");
+        disputes.put(d.id, d);
+        return raise("charge.dispute.created", session.id, ChargeObjects.dispute(d, session), deliver);
+    }
+
+    /** The bank decided: {@code charge.dispute.closed} with status won or lost. */
+    synchronized StripeEvent closeDispute(String disputeId, boolean won, boolean deliver) {
+        ChargeObjects.Dispute d = disputes.get(disputeId);
+        if (d == null) {
+            throw new StripeErrors.Failure(404, "No such dispute: '" + disputeId + "'", "resource_missing", "dispute");
+        }
+        if (!"needs_response".equals(d.status) && !"under_review".equals(d.status)) {
+            throw new StripeErrors.Failure(400, "This dispute is already closed (" + d.status + ").", null, null);
+        }
+        d.status = won ? "won" : "lost";
+        return raise("charge.dispute.closed", d.sessionId, ChargeObjects.dispute(d, sessions.get(d.sessionId)),
+                deliver);
+    }
+
+    /** The disputes of a session's charge, newest last (for the controls' answers and tests). */
+    synchronized List<String> disputesOf(String sessionId) {
+        return disputes.values().stream().filter(d -> d.sessionId.equals(sessionId)).map(d -> d.id).toList();
+    }
+
+    private void charged(CheckoutSession session) {
+        session.chargeId = StripeIds.next("ch_", 24);
+        session.paidAt = clock.instant().getEpochSecond();
+    }
+
+    private CheckoutSession paidSession(String id) {
+        CheckoutSession session = session(id);
+        if (session.chargeId == null) {
+            throw new StripeErrors.Failure(400, "Checkout Session " + id + " has no successful charge.", null, null);
+        }
+        return session;
     }
 
     synchronized CheckoutSession find(String id) {
@@ -131,6 +198,10 @@ final class Checkout {
     }
 
     private StripeEvent raise(String type, CheckoutSession session, boolean deliver) {
+        return raise(type, session.id, session.toJson(), deliver);
+    }
+
+    private StripeEvent raise(String type, String sessionId, Map<String, Object> object, boolean deliver) {
         long now = clock.instant().getEpochSecond();
         String id = StripeIds.next("evt_", 24);
         Map<String, Object> request = new LinkedHashMap<>();
@@ -141,12 +212,12 @@ final class Checkout {
         json.put("object", "event");
         json.put("api_version", StripeSim.API_VERSION);
         json.put("created", now);
-        json.put("data", Map.of("object", session.toJson()));
+        json.put("data", Map.of("object", object));
         json.put("livemode", false);
         json.put("pending_webhooks", 1);
         json.put("request", request);
         json.put("type", type);
-        StripeEvent event = new StripeEvent(id, type, now, session.id, Responses.toBytes(json));
+        StripeEvent event = new StripeEvent(id, type, now, sessionId, Responses.toBytes(json));
         events.put(id, event);
         if (deliver) {
             webhooks.deliver(event, 1);

@@ -26,6 +26,11 @@ final class CheckoutSession {
     String status = "open";
     String paymentStatus = "unpaid";
     String paymentIntent;
+    /** Set once paid: the charge that refunds and disputes refer to. */
+    String chargeId;
+    long paidAt;
+    long amountRefunded;
+    boolean disputed;
 
     CheckoutSession(String id, String mode, long amountTotal, String currency, String clientReferenceId,
                     String customerEmail, Map<String, String> metadata, String successUrl, String cancelUrl,

@@ -17,12 +17,14 @@ import java.util.Map;
 
 /**
  * The Stripe side's test controls under {@code /sim/}: finish a checkout without the page (paid or a
- * delayed method), settle a delayed payment, list events with their delivery attempts, redeliver an
- * event as N parallel copies, and point webhooks elsewhere. No auth: this is a test double.
+ * delayed method), settle a delayed payment, refund or dispute a paid session's charge and close the
+ * dispute won or lost (what the dashboard and the bank do), list events with their delivery attempts,
+ * redeliver an event as N parallel copies, and point webhooks elsewhere. No auth: this is a test double.
  */
 final class SimControls {
     private static final String SESSIONS = "/sim/checkout/sessions/";
     private static final String EVENTS = "/sim/events";
+    private static final String DISPUTES = "/sim/disputes/";
 
     private final StripeSim stripe;
     private final Checkout checkout;
@@ -50,6 +52,29 @@ final class SimControls {
             }
             StripeEvent event = checkout.asyncResult(id, "succeeded".equals(result),
                     !"false".equals(param(uri, "deliver", "true")));
+            Responses.send(ctx, request, Responses.json(HttpResponseStatus.OK, event.payload));
+        } else if (HttpMethod.POST.equals(method) && path.startsWith(SESSIONS) && path.endsWith("/refund")) {
+            String id = path.substring(SESSIONS.length(), path.length() - "/refund".length());
+            String amount = param(uri, "amount", null);
+            Long cents;
+            try {
+                cents = amount == null ? null : Long.valueOf(amount);
+            } catch (NumberFormatException e) {
+                throw new StripeErrors.Failure(400, "Invalid integer: " + amount, "parameter_invalid_integer", "amount");
+            }
+            StripeEvent event = checkout.refund(id, cents, deliver(uri));
+            Responses.send(ctx, request, Responses.json(HttpResponseStatus.OK, event.payload));
+        } else if (HttpMethod.POST.equals(method) && path.startsWith(SESSIONS) && path.endsWith("/dispute")) {
+            String id = path.substring(SESSIONS.length(), path.length() - "/dispute".length());
+            StripeEvent event = checkout.dispute(id, deliver(uri));
+            Responses.send(ctx, request, Responses.json(HttpResponseStatus.OK, event.payload));
+        } else if (HttpMethod.POST.equals(method) && path.startsWith(DISPUTES) && path.endsWith("/close")) {
+            String id = path.substring(DISPUTES.length(), path.length() - "/close".length());
+            String result = param(uri, "result", "");
+            if (!"won".equals(result) && !"lost".equals(result)) {
+                throw new StripeErrors.Failure(400, "result must be won or lost", null, "result");
+            }
+            StripeEvent event = checkout.closeDispute(id, "won".equals(result), deliver(uri));
             Responses.send(ctx, request, Responses.json(HttpResponseStatus.OK, event.payload));
         } else if (HttpMethod.GET.equals(method) && path.equals(EVENTS)) {
             Responses.send(ctx, request, Responses.json(HttpResponseStatus.OK, eventList()));
@@ -132,6 +157,10 @@ final class SimControls {
         } catch (IOException e) {
             throw new IllegalStateException("own payload is JSON", e);
         }
+    }
+
+    private static boolean deliver(QueryStringDecoder uri) {
+        return !"false".equals(param(uri, "deliver", "true"));
     }
 
     private static String param(QueryStringDecoder uri, String name, String fallback) {

@@ -77,6 +77,38 @@ public final class StripeSim implements AutoCloseable {
         }
     }
 
+    /** Refunds {@code cents} (null: the rest) of a paid session's charge; the {@code charge.refunded} event's id. */
+    public String refund(String sessionId, Long cents, boolean deliver) {
+        try {
+            return checkout.refund(sessionId, cents, deliver).id;
+        } catch (StripeErrors.Failure e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    /** Disputes a paid session's charge; the {@code charge.dispute.created} event's id. */
+    public String dispute(String sessionId, boolean deliver) {
+        try {
+            return checkout.dispute(sessionId, deliver).id;
+        } catch (StripeErrors.Failure e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    /** The ids of the disputes of a session's charge, oldest first. */
+    public List<String> disputesOf(String sessionId) {
+        return checkout.disputesOf(sessionId);
+    }
+
+    /** Closes a dispute won or lost; the {@code charge.dispute.closed} event's id. */
+    public String closeDispute(String disputeId, boolean won, boolean deliver) {
+        try {
+            return checkout.closeDispute(disputeId, won, deliver).id;
+        } catch (StripeErrors.Failure e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
     /**
      * Delivers an event again as {@code copies} parallel requests and waits for their answers.
      *

@@ -24,6 +24,7 @@ import ai.dexto.gateway.controlplane.db.Transactions;
 import ai.dexto.gateway.controlplane.device.DeviceLogin;
 import ai.dexto.gateway.controlplane.device.DeviceLoginResource;
 import ai.dexto.gateway.controlplane.errors.ApiExceptionMapper;
+import ai.dexto.gateway.controlplane.errors.BadMessageExceptionMapper;
 import ai.dexto.gateway.controlplane.errors.DatabaseExceptionMapper;
 import ai.dexto.gateway.controlplane.errors.JsonErrorHandler;
 import ai.dexto.gateway.controlplane.errors.JsonExceptionMapper;
@@ -41,6 +42,7 @@ import ai.dexto.gateway.controlplane.http.RequestIdFilter;
 import ai.dexto.gateway.controlplane.http.RequestLogFilter;
 import ai.dexto.gateway.controlplane.http.RouteTemplateFilter;
 import ai.dexto.gateway.controlplane.journal.DrainFaults;
+import ai.dexto.gateway.controlplane.limits.UserRateLimits;
 import ai.dexto.gateway.controlplane.journal.DrainHealthCheck;
 import ai.dexto.gateway.controlplane.journal.JournalDrain;
 import ai.dexto.gateway.controlplane.metrics.DropwizardBridge;
@@ -71,6 +73,7 @@ import jakarta.servlet.DispatcherType;
 import java.nio.file.Path;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.SizeLimitHandler;
 import org.eclipse.jetty.util.component.LifeCycle;
 import java.time.Clock;
 import java.time.Duration;
@@ -174,7 +177,8 @@ public final class ControlPlaneApplication extends Application<ControlPlaneConfi
         StaticTokenAuth adminAuth = new StaticTokenAuth(config.getAuth().adminToken, "admin");
         StaticTokenAuth internalAuth = new StaticTokenAuth(config.getAuth().internalToken, "internal");
 
-        FeedReader feed = new FeedReader(db.dataSource(), config.getTiers().asFeed());
+        FeedReader feed = new FeedReader(db.dataSource(), config.getTiers().asFeed(),
+                config.getLimits().revokedKeyRetentionSeconds, config.getLimits().revokedKeysPerUser);
         env.lifecycle().manage(new FeedPruner(db.dataSource(), config.getFeed().retentionSeconds));
 
         JournalDrain journalDrain = new JournalDrain(config.getJournal(),
@@ -185,7 +189,10 @@ public final class ControlPlaneApplication extends Application<ControlPlaneConfi
         drain = journalDrain;
 
         env.getApplicationContext().setErrorHandler(new JsonErrorHandler());
+        // Jetty refuses a larger body with 413 before the application reads it (chunked ones too)
+        env.getApplicationContext().insertHandler(new SizeLimitHandler(config.getLimits().maxRequestBodyBytes, -1));
         env.jersey().register(new ApiExceptionMapper());
+        env.jersey().register(new BadMessageExceptionMapper());
         env.jersey().register(new WebApplicationExceptionMapper());
         env.jersey().register(new JsonExceptionMapper());
         env.jersey().register(new DatabaseExceptionMapper());
@@ -193,12 +200,13 @@ public final class ControlPlaneApplication extends Application<ControlPlaneConfi
 
         env.jersey().register(new OpenApiResource());
         env.jersey().register(new AdminOpenApiResource());
-        env.jersey().register(new ProvisionResource(userAuth, provisioner, limits));
-        env.jersey().register(new KeysResource(userAuth, keys, users, tx));
+        UserRateLimits rateLimits = new UserRateLimits(config.getLimits(), System::nanoTime);
+        env.jersey().register(new ProvisionResource(userAuth, provisioner, limits, rateLimits));
+        env.jersey().register(new KeysResource(userAuth, keys, users, tx, rateLimits));
         DeviceLogin deviceLogin = new DeviceLogin(new DeviceDao(db.dataSource()), provisioner, limits, cipher,
                 config.getDeviceLogin(), Clock.systemUTC(), new java.security.SecureRandom());
         env.jersey().register(new DeviceLoginResource(deviceLogin, userAuth, config.getDeviceLogin(), Clock.systemUTC()));
-        env.jersey().register(new UsageResource(userAuth, usage, Clock.systemUTC()));
+        env.jersey().register(new UsageResource(userAuth, usage, Clock.systemUTC(), rateLimits, config.getLimits()));
         env.jersey().register(new DailyUsageResource(userAuth, new DailyUsageDao(db.dataSource()), Clock.systemUTC()));
         env.jersey().register(new AdminResource(adminAuth, tx, users, keys, ledger, usage, upstreamKeys,
                 new AuditDao(db.dataSource()), config.getTiers(), provisioner, limits, new IdempotencyDao()));

@@ -69,6 +69,9 @@ public final class LoadHarness implements Callable<Integer> {
              LoadGenerator generator = new LoadGenerator()) {
             // The gateway's global bucket (10,000/min by default) would measure itself, not the relay.
             system.env("DEXTO_GLOBAL_REQUESTS_PER_MINUTE", "1000000000");
+            // the revocation probe rotates one user's key in a loop, past the per-user rotation limit
+            system.env("DEXTO_LIMIT_ROTATE_PER_MINUTE", "100000");
+            system.env("DEXTO_LIMIT_ROTATE_BURST", "1000");
             // nginx runs with access_log off; so does the gateway (its usage journal still records every
             // request, and that is what the drain bills from).
             system.env("DEXTO_ACCESS_LOG", accessLog ? "INFO" : "OFF");

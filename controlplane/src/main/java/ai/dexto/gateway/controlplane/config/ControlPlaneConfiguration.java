@@ -35,6 +35,9 @@ public final class ControlPlaneConfiguration extends Configuration {
     private StripeSettings stripe = new StripeSettings();
 
     @Valid @NotNull @JsonProperty
+    private LimitSettings limits = new LimitSettings();
+
+    @Valid @NotNull @JsonProperty
     private InternalPortSettings internalPort = new InternalPortSettings();
 
     @Valid @NotNull @JsonProperty
@@ -80,6 +83,10 @@ public final class ControlPlaneConfiguration extends Configuration {
 
     public StripeSettings getStripe() {
         return stripe;
+    }
+
+    public LimitSettings getLimits() {
+        return limits;
     }
 
     public InternalPortSettings getInternalPort() {

@@ -108,22 +108,55 @@ public final class UsageDao {
         }, UsageDao::row);
     }
 
-    /** Streams every row of the range, oldest first, with a server-side cursor (bounded memory). */
-    public void stream(String userId, Instant start, Instant end, RowSink sink) throws java.io.IOException {
+    /**
+     * Hands every row of the range to {@code sink}, oldest first, a page at a time: each page is read in a
+     * short transaction of its own (under {@code statementTimeoutMillis}) and the connection goes back to
+     * the pool before the sink sees the rows, so a slow reader of an export never holds one.
+     */
+    public void stream(String userId, Instant start, Instant end, int pageRows, long statementTimeoutMillis,
+                       RowSink sink) throws java.io.IOException {
+        Position after = null;
+        while (true) {
+            List<UsageRow> page = page(userId, start, end, after, pageRows, statementTimeoutMillis);
+            for (UsageRow row : page) {
+                sink.accept(row);
+            }
+            if (page.size() < pageRows) {
+                return;
+            }
+            UsageRow last = page.get(page.size() - 1);
+            after = new Position(last.completedAt(), last.requestId());
+        }
+    }
+
+    private List<UsageRow> page(String userId, Instant start, Instant end, Position after, int limit,
+                                long statementTimeoutMillis) {
+        String sql = "SELECT " + ROW_COLUMNS + " FROM usage_ledger WHERE user_id = ? AND completed_at >= ? "
+                + "AND completed_at < ? " + (after == null ? "" : "AND (completed_at, request_id) > (?, ?) ")
+                + "ORDER BY completed_at, request_id LIMIT ?";
         try (Connection c = ds.getConnection()) {
             c.setAutoCommit(false);
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + ROW_COLUMNS + " FROM usage_ledger "
-                    + "WHERE user_id = ? AND completed_at >= ? AND completed_at < ? ORDER BY completed_at, request_id")) {
-                ps.setFetchSize(500);
-                bind(ps, userId, start, end);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        sink.accept(row(rs));
-                    }
+            try {
+                try (PreparedStatement timeout = c.prepareStatement("SELECT set_config('statement_timeout', ?, true)")) {
+                    timeout.setString(1, Long.toString(statementTimeoutMillis));
+                    timeout.execute();
                 }
+                List<UsageRow> rows = Jdbc.query(c, sql, ps -> {
+                    bind(ps, userId, start, end);
+                    int p = 4;
+                    if (after != null) {
+                        ps.setTimestamp(p++, Timestamp.from(after.completedAt()));
+                        ps.setObject(p++, after.requestId());
+                    }
+                    ps.setInt(p, limit);
+                }, UsageDao::row);
+                c.commit();
+                return rows;
             } finally {
-                c.rollback();
-                c.setAutoCommit(true);
+                if (!c.getAutoCommit()) {
+                    c.rollback();
+                    c.setAutoCommit(true);
+                }
             }
         } catch (SQLException e) {
             throw new DatabaseException(e);

@@ -8,12 +8,23 @@ public final class ApiException extends RuntimeException {
     private final int status;
     private final String type;
     private final String code;
+    private final long retryAfterSeconds;
 
     public ApiException(int status, String type, String code, String message) {
+        this(status, type, code, message, 0);
+    }
+
+    private ApiException(int status, String type, String code, String message, long retryAfterSeconds) {
         super(message, null, false, false);
         this.status = status;
         this.type = type;
         this.code = code;
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    /** 429 with a {@code Retry-After} of at least one second. */
+    public static ApiException tooManyRequests(String code, String message, long retryAfterSeconds) {
+        return new ApiException(429, "rate_limit_error", code, message, Math.max(1, retryAfterSeconds));
     }
 
     public static ApiException badRequest(String code, String message) {
@@ -46,5 +57,10 @@ public final class ApiException extends RuntimeException {
 
     public String code() {
         return code;
+    }
+
+    /** Seconds for {@code Retry-After}; 0 when the answer has none. */
+    public long retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 }

@@ -6,6 +6,8 @@ import jakarta.ws.rs.ext.ExceptionMapper;
 public final class ApiExceptionMapper implements ExceptionMapper<ApiException> {
     @Override
     public Response toResponse(ApiException e) {
-        return ErrorBody.response(e.status(), e.type(), e.code(), e.getMessage());
+        Response r = ErrorBody.response(e.status(), e.type(), e.code(), e.getMessage());
+        return e.retryAfterSeconds() > 0
+                ? Response.fromResponse(r).header("Retry-After", Long.toString(e.retryAfterSeconds())).build() : r;
     }
 }

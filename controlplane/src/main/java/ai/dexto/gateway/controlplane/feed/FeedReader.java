@@ -27,19 +27,34 @@ public final class FeedReader {
                     + "LEFT JOIN upstream_keys k ON k.user_id = u.id ";
     private static final String KEYS = "SELECT key_hash, id, user_id, status FROM api_keys ";
 
+    /**
+     * The snapshot's keys: every active key, and of the revoked ones only each user's few most recent
+     * within the retention. Leaving the others out is safe: a gateway refuses a key it does not know
+     * (a cache miss asks {@code /internal/keys}, which still answers revoked), and it keeps a loop of
+     * rotations from growing the snapshot every gateway loads.
+     */
+    private static final String SNAPSHOT_KEYS = KEYS + "WHERE status = 'active' OR id IN (SELECT id FROM "
+            + "(SELECT id, row_number() OVER (PARTITION BY user_id ORDER BY revoked_at DESC, id DESC) AS n "
+            + "FROM api_keys WHERE status = 'revoked' AND revoked_at > now() - ? * interval '1 second') r "
+            + "WHERE n <= ?) ORDER BY id";
+
     private final DataSource ds;
     private final List<FeedTier> tiers;
+    private final long revokedRetentionSeconds;
+    private final int revokedKeysPerUser;
 
-    public FeedReader(DataSource ds, List<FeedTier> tiers) {
+    public FeedReader(DataSource ds, List<FeedTier> tiers, long revokedRetentionSeconds, int revokedKeysPerUser) {
         this.ds = ds;
         this.tiers = tiers;
+        this.revokedRetentionSeconds = revokedRetentionSeconds;
+        this.revokedKeysPerUser = revokedKeysPerUser;
     }
 
     public FeedSnapshot snapshot(String node) {
         return read(c -> {
             long[] head = head(c);
             List<FeedUser> users = users(c, node, USERS + "ORDER BY u.id", null);
-            List<FeedKey> keys = keys(c, KEYS + "ORDER BY id", null);
+            List<FeedKey> keys = keys(c, SNAPSHOT_KEYS, revokedRetentionSeconds, revokedKeysPerUser);
             return new FeedSnapshot(head[0], tiers, users, keys);
         });
     }
@@ -143,10 +158,10 @@ public final class FeedReader {
         }
     }
 
-    private static List<FeedKey> keys(Connection c, String sql, Object param) throws SQLException {
+    private static List<FeedKey> keys(Connection c, String sql, Object... params) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            if (param != null) {
-                ps.setObject(1, param);
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
             }
             List<FeedKey> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {

@@ -6,6 +6,7 @@ import ai.dexto.gateway.controlplane.daos.KeyDao;
 import ai.dexto.gateway.controlplane.daos.UserDao;
 import ai.dexto.gateway.controlplane.db.Transactions;
 import ai.dexto.gateway.controlplane.errors.ApiException;
+import ai.dexto.gateway.controlplane.limits.UserRateLimits;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -27,8 +28,11 @@ public final class KeysResource {
     private final KeyDao keys;
     private final UserDao users;
     private final Transactions tx;
+    private final UserRateLimits rateLimits;
 
-    public KeysResource(UserAuthenticator auth, KeyDao keys, UserDao users, Transactions tx) {
+    public KeysResource(UserAuthenticator auth, KeyDao keys, UserDao users, Transactions tx,
+                        UserRateLimits rateLimits) {
+        this.rateLimits = rateLimits;
         this.auth = auth;
         this.keys = keys;
         this.users = users;
@@ -47,6 +51,7 @@ public final class KeysResource {
     @Path("/rotate")
     public Map<String, Object> rotate(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         Caller caller = auth.authenticate(authorization);
+        rateLimits.take(UserRateLimits.Action.ROTATE_KEY, caller.userId());
         KeyDao.IssuedKey issued = tx.inTransaction(t -> {
             if (!users.exists(t, caller.userId())) {
                 throw ApiException.notFound("Unknown user: provision first (POST /api/provision)");

@@ -2,6 +2,7 @@ package ai.dexto.gateway.controlplane.resources;
 
 import ai.dexto.gateway.controlplane.auth.SessionTokens;
 import ai.dexto.gateway.controlplane.auth.UserAuthenticator;
+import ai.dexto.gateway.controlplane.limits.UserRateLimits;
 import ai.dexto.gateway.controlplane.provisioning.Provisioner;
 import ai.dexto.gateway.controlplane.provisioning.UpstreamLimits;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -28,8 +29,11 @@ public final class ProvisionResource {
     private final UserAuthenticator auth;
     private final Provisioner provisioner;
     private final UpstreamLimits limits;
+    private final UserRateLimits rateLimits;
 
-    public ProvisionResource(UserAuthenticator auth, Provisioner provisioner, UpstreamLimits limits) {
+    public ProvisionResource(UserAuthenticator auth, Provisioner provisioner, UpstreamLimits limits,
+                             UserRateLimits rateLimits) {
+        this.rateLimits = rateLimits;
         this.auth = auth;
         this.provisioner = provisioner;
         this.limits = limits;
@@ -38,6 +42,7 @@ public final class ProvisionResource {
     @POST
     public ProvisionResponse provision(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         SessionTokens.Session session = auth.session(authorization);
+        rateLimits.take(UserRateLimits.Action.PROVISION, session.userId());
         Provisioner.Provisioned p = provisioner.provision(session.userId(), session.email());
         if (!p.newUser()) {
             limits.raiseIfNeeded(p.userId());

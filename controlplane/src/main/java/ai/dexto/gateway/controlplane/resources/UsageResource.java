@@ -2,8 +2,10 @@ package ai.dexto.gateway.controlplane.resources;
 
 import ai.dexto.gateway.controlplane.auth.Caller;
 import ai.dexto.gateway.controlplane.auth.UserAuthenticator;
+import ai.dexto.gateway.controlplane.config.LimitSettings;
 import ai.dexto.gateway.controlplane.daos.UsageDao;
 import ai.dexto.gateway.controlplane.errors.ApiException;
+import ai.dexto.gateway.controlplane.limits.UserRateLimits;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
@@ -17,6 +19,7 @@ import java.io.BufferedWriter;
 import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -26,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Semaphore;
 
 /**
  * {@code GET /me/usage} and {@code /me/usage.csv}: the caller's balance and usage in a range (default:
@@ -39,11 +43,18 @@ public final class UsageResource {
     private final UserAuthenticator auth;
     private final UsageDao usage;
     private final Clock clock;
+    private final UserRateLimits rateLimits;
+    private final LimitSettings limits;
+    private final Semaphore exports;
 
-    public UsageResource(UserAuthenticator auth, UsageDao usage, Clock clock) {
+    public UsageResource(UserAuthenticator auth, UsageDao usage, Clock clock, UserRateLimits rateLimits,
+                         LimitSettings limits) {
         this.auth = auth;
         this.usage = usage;
         this.clock = clock;
+        this.rateLimits = rateLimits;
+        this.limits = limits;
+        this.exports = new Semaphore(limits.csvMaxConcurrent);
     }
 
     private record Range(Instant start, Instant end) {
@@ -98,28 +109,45 @@ public final class UsageResource {
                         @QueryParam("start") String start, @QueryParam("end") String end) {
         Caller caller = auth.authenticate(authorization);
         Range range = range(start, end);
+        if (Duration.between(range.start(), range.end()).compareTo(Duration.ofDays(limits.csvMaxDays)) > 0) {
+            throw ApiException.badRequest("range_too_large", "A CSV export covers at most " + limits.csvMaxDays
+                    + " days; export a longer period in parts");
+        }
+        rateLimits.take(UserRateLimits.Action.CSV_EXPORT, caller.userId());
+        if (!exports.tryAcquire()) {
+            throw new ApiException(503, "api_error", "exports_busy", "Too many exports in progress; try again shortly");
+        }
         StreamingOutput body = out -> {
-            BufferedWriter w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
-            w.write("request_id,completed_at,model,key_id,prompt_tokens,completion_tokens,cached_tokens,"
-                    + "reasoning_tokens,cost_usd,status,streamed,http_status,session_id,generation_id\n");
-            usage.stream(caller.userId(), range.start(), range.end(), r -> {
-                w.write(r.requestId().toString());
-                w.write(',');
-                w.write(r.completedAt().toString());
-                w.write(',');
-                w.write(Csv.field(r.model()));
-                w.write("," + r.keyId() + "," + r.promptTokens() + "," + r.completionTokens() + ","
-                        + r.cachedTokens() + "," + r.reasoningTokens() + "," + Views.usd(r.billedCostNanos()) + ","
-                        + r.status() + "," + r.streamed() + "," + r.httpStatus() + ",");
-                w.write(Csv.field(r.sessionId()));
-                w.write(',');
-                w.write(Csv.field(r.generationId()));
-                w.write('\n');
-            });
-            w.flush();
+            try {
+                writeCsv(out, caller.userId(), range);
+            } finally {
+                exports.release();
+            }
         };
         return Response.ok(body, "text/csv; charset=utf-8")
                 .header("Content-Disposition", "attachment; filename=\"usage.csv\"").build();
+    }
+
+    private void writeCsv(java.io.OutputStream out, String userId, Range range) throws java.io.IOException {
+        BufferedWriter w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
+        w.write("request_id,completed_at,model,key_id,prompt_tokens,completion_tokens,cached_tokens,"
+                + "reasoning_tokens,cost_usd,status,streamed,http_status,session_id,generation_id\n");
+        usage.stream(userId, range.start(), range.end(), limits.csvPageRows,
+                limits.csvStatementTimeoutMillis, r -> {
+            w.write(r.requestId().toString());
+            w.write(',');
+            w.write(r.completedAt().toString());
+            w.write(',');
+            w.write(Csv.field(r.model()));
+            w.write("," + r.keyId() + "," + r.promptTokens() + "," + r.completionTokens() + ","
+                    + r.cachedTokens() + "," + r.reasoningTokens() + "," + Views.usd(r.billedCostNanos()) + ","
+                    + r.status() + "," + r.streamed() + "," + r.httpStatus() + ",");
+            w.write(Csv.field(r.sessionId()));
+            w.write(',');
+            w.write(Csv.field(r.generationId()));
+            w.write('\n');
+        });
+        w.flush();
     }
 
     private Range range(String start, String end) {

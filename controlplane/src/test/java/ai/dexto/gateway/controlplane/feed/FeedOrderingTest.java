@@ -34,7 +34,7 @@ class FeedOrderingTest {
     @BeforeAll
     static void database() throws Exception {
         db = new TestDatabase();
-        feed = new FeedReader(db.database.dataSource(), List.of(new FeedTier("free", 60, 10, false)));
+        feed = new FeedReader(db.database.dataSource(), List.of(new FeedTier("free", 60, 10, false)), 7 * 24 * 3600L, 10);
     }
 
     @AfterAll

@@ -70,6 +70,11 @@ public final class ControlPlaneHarness {
         config.put("stripe.secretKey", SimConfig.DEFAULT_STRIPE_SECRET_KEY);
         config.put("stripe.webhookSecret", WEBHOOK_SECRET);
         config.put("journal.rescanMillis", "200");
+        // tests provision and rotate in parallel loops; LimitsTest puts the production rates back
+        for (String action : List.of("provision", "rotateKey", "csvExport")) {
+            config.put("limits." + action + ".perMinute", "100000");
+            config.put("limits." + action + ".burst", "1000");
+        }
         config.putAll(extra);
         List<ConfigOverride> overrides = new ArrayList<>();
         config.forEach((k, v) -> overrides.add(ConfigOverride.config(k, v)));

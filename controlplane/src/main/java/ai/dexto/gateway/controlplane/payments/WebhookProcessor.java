@@ -159,13 +159,15 @@ public final class WebhookProcessor {
     }
 
     static <T extends StripeObject> T object(Event event, Class<T> type) {
-        StripeObject object = event.getDataObjectDeserializer().getObject().orElse(null);
-        if (object == null) {
-            try {
+        StripeObject object;
+        try {
+            // the SDK throws (NullPointerException and more) on events without an api_version or data: fuzzed
+            object = event.getDataObjectDeserializer().getObject().orElse(null);
+            if (object == null) {
                 object = event.getDataObjectDeserializer().deserializeUnsafe();
-            } catch (EventDataObjectDeserializationException | RuntimeException e) {
-                throw ApiException.badRequest("invalid_payload", "Webhook event data does not fit its type");
             }
+        } catch (EventDataObjectDeserializationException | RuntimeException e) {
+            throw ApiException.badRequest("invalid_payload", "Webhook event data does not fit its type");
         }
         if (!type.isInstance(object)) {
             throw ApiException.badRequest("invalid_payload", "Webhook event data does not fit its type");

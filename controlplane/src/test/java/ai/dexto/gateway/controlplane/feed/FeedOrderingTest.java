@@ -25,8 +25,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Cursors are handed out in commit order, so a reader never skips a change that commits late. */
+@Timeout(value = 60, unit = java.util.concurrent.TimeUnit.SECONDS)
 class FeedOrderingTest {
     static TestDatabase db;
     static FeedReader feed;

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * More slow CSV downloads than the pool has connections: each page is a short read that returns its
  * connection before the rows are written, so while every download is stalled on its client the drain
- * still commits usage, a Stripe webhook still credits and an admin credit still lands.
+ * still commits usage, a Stripe webhook still credits, the feed still answers and an admin credit still
+ * lands.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class CsvExportStarvationTest {
@@ -101,6 +102,10 @@ class CsvExportStarvationTest {
             assertEquals(200, session.status(), session.toString());
             assertEquals(List.of(200), H.sim.stripe().deliver(H.sim.stripe().completeSession(
                     session.json().path("sessionId").asText(), true, false), 1));
+
+            // the gateways' feed
+            assertEquals(200, H.internal().get("/internal/feed/snapshot?node=n", ControlPlaneHarness.INTERNAL_TOKEN)
+                    .status());
 
             // an admin credit
             assertEquals(200, H.internal().post("/admin/users/" + payer + "/credits", ControlPlaneHarness.ADMIN_TOKEN,

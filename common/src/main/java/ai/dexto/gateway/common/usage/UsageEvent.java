@@ -35,6 +35,14 @@ public final class UsageEvent {
     public long receivedAtMicros;
     public long firstByteAtMicros;
     public long completedAtMicros;
+    /**
+     * Schema v3: the upstream's charge was not known when the request ended. The costs then hold a
+     * provisional amount (the reservation) and {@code generationId} is non-empty; the control plane's
+     * reconciler settles the row to the upstream's record of that generation later, exactly once.
+     */
+    public boolean costPending;
+    /** Schema v3: what was reserved for the request, so {@code max(0, billed - reserved)} is an overrun. */
+    public long reservedNanos;
 
     public void clear() {
         requestIdHigh = 0;
@@ -58,6 +66,8 @@ public final class UsageEvent {
         receivedAtMicros = 0;
         firstByteAtMicros = 0;
         completedAtMicros = 0;
+        costPending = false;
+        reservedNanos = 0;
     }
 
     public void copyFrom(UsageEvent o) {
@@ -84,6 +94,8 @@ public final class UsageEvent {
         receivedAtMicros = o.receivedAtMicros;
         firstByteAtMicros = o.firstByteAtMicros;
         completedAtMicros = o.completedAtMicros;
+        costPending = o.costPending;
+        reservedNanos = o.reservedNanos;
     }
 
     public String requestId() {
@@ -94,6 +106,7 @@ public final class UsageEvent {
     public String toString() {
         // No secrets live in an event; still, keep it short for logs.
         return "UsageEvent{" + requestId() + " node=" + nodeId + "#" + nodeSequence + " user=" + userId
-                + " model=" + model + " status=" + status + " billed=" + billedCostNanos + "n}";
+                + " model=" + model + " status=" + status + " billed=" + billedCostNanos + "n"
+                + (costPending ? " pending" : "") + "}";
     }
 }

@@ -12,10 +12,15 @@ import net.openhft.chronicle.bytes.BytesOut;
  * appended to, never reordered or removed: a reader takes the fields its version knows, defaults the
  * ones an older writer did not write (their body ends early) and skips the ones a newer writer added
  * (by {@code bodyLength}). Version 1 ended after {@code completedAtMicros}; version 2 added cached and
- * reasoning tokens.
+ * reasoning tokens; version 3 added {@code costPending}, {@code reservedNanos} and the exact status.
+ *
+ * <p>A status that older readers do not know (e.g. {@code SHUTDOWN}) would make them fail, so the
+ * version-1 status slot holds {@link UsageStatus#legacy()} and the exact status follows in the v3
+ * fields. A version-2 reader of a v3 event therefore bills its costs as final: for a pending event
+ * that is the reservation, never less than the upstream's charge.
  */
 public final class UsageEventCodec {
-    public static final int SCHEMA_VERSION = 2;
+    public static final int SCHEMA_VERSION = 3;
 
     private UsageEventCodec() {
     }
@@ -28,6 +33,9 @@ public final class UsageEventCodec {
         writeVersion1Fields(e, out);
         out.writeLong(e.cachedTokens);
         out.writeLong(e.reasoningTokens);
+        out.writeBoolean(e.costPending);
+        out.writeLong(e.reservedNanos);
+        out.writeByte((byte) e.status.code);
         out.writeInt(lengthAt, (int) (out.writePosition() - bodyStart));
     }
 
@@ -45,7 +53,7 @@ public final class UsageEventCodec {
         out.writeLong(e.completionTokens);
         out.writeLong(e.billedCostNanos);
         out.writeLong(e.upstreamCostNanos);
-        out.writeByte((byte) e.status.code);
+        out.writeByte((byte) e.status.legacy().code);
         out.writeBoolean(e.streamed);
         out.writeShort((short) e.httpStatus);
         out.writeUtf8(e.sessionId);
@@ -64,6 +72,9 @@ public final class UsageEventCodec {
             throw new IllegalStateException("not a usage event (schema version " + version + ")");
         }
         int bodyLength = in.readInt();
+        if (bodyLength < 0 || bodyLength > in.readRemaining()) {
+            throw new IllegalStateException("usage event body length " + bodyLength + " does not fit its document");
+        }
         long end = in.readPosition() + bodyLength;
         into.clear();
         StringBuilder scratch = strings.scratch();
@@ -89,6 +100,14 @@ public final class UsageEventCodec {
         if (in.readPosition() < end) {
             into.cachedTokens = in.readLong();
             into.reasoningTokens = in.readLong();
+        }
+        if (in.readPosition() < end) {
+            into.costPending = in.readBoolean();
+            into.reservedNanos = in.readLong();
+            into.status = UsageStatus.ofCode(in.readUnsignedByte());
+        }
+        if (in.readPosition() > end) {
+            throw new IllegalStateException("usage event body overruns its length " + bodyLength);
         }
         in.readPosition(end);
     }

@@ -1,14 +1,23 @@
 package ai.dexto.gateway.common.usage;
 
-/** How a request ended. The code is what the journal stores; never renumber. */
+/**
+ * How a request ended. The code is what the journal stores; never renumber, only append. A status an
+ * older reader does not know travels with a {@link #legacy() legacy} stand-in it does know (see
+ * {@code UsageEventCodec}).
+ */
 public enum UsageStatus {
     COMPLETED(0),
     CLIENT_ABORTED(1),
     UPSTREAM_ERROR(2),
     TIMEOUT(3),
-    REJECTED(4);
+    REJECTED(4),
+    /** Cut by a gateway stop after its grace period (schema v3). */
+    SHUTDOWN(5);
 
-    private static final UsageStatus[] BY_CODE = {COMPLETED, CLIENT_ABORTED, UPSTREAM_ERROR, TIMEOUT, REJECTED};
+    private static final UsageStatus[] BY_CODE = {COMPLETED, CLIENT_ABORTED, UPSTREAM_ERROR, TIMEOUT, REJECTED,
+        SHUTDOWN};
+    /** The highest code a version-2 reader knows. */
+    private static final int LAST_VERSION_2_CODE = REJECTED.code;
 
     public final int code;
 
@@ -21,6 +30,14 @@ public enum UsageStatus {
             throw new IllegalArgumentException("unknown usage status code " + code);
         }
         return BY_CODE[code];
+    }
+
+    /**
+     * The status written in the version-1 slot, for readers that predate this one: itself when they know
+     * it, else the nearest older meaning (a shutdown cut is, to them, an upstream-side error).
+     */
+    public UsageStatus legacy() {
+        return code <= LAST_VERSION_2_CODE ? this : UPSTREAM_ERROR;
     }
 
     /** The lowercase name used in SQL and JSON. */

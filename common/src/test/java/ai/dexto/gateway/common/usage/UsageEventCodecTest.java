@@ -3,6 +3,7 @@ package ai.dexto.gateway.common.usage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -11,9 +12,12 @@ import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.wire.DocumentContext;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
 class UsageEventCodecTest {
     @TempDir
     Path dir;
@@ -41,6 +45,8 @@ class UsageEventCodecTest {
         e.receivedAtMicros = 1;
         e.firstByteAtMicros = 2;
         e.completedAtMicros = 3;
+        e.costPending = i % 2 == 0;
+        e.reservedNanos = 900_000L + i;
         return e;
     }
 
@@ -63,6 +69,38 @@ class UsageEventCodecTest {
         assertEquals(a.receivedAtMicros, b.receivedAtMicros);
         assertEquals(a.firstByteAtMicros, b.firstByteAtMicros);
         assertEquals(a.completedAtMicros, b.completedAtMicros);
+    }
+
+    /** What a version-2 reader did, kept here to prove a v3 event does not break one. */
+    static void readAsVersion2(Bytes<?> in, UsageEvent into) {
+        in.readUnsignedByte();
+        int bodyLength = in.readInt();
+        long end = in.readPosition() + bodyLength;
+        into.clear();
+        into.requestIdHigh = in.readLong();
+        into.requestIdLow = in.readLong();
+        into.nodeId = in.readUtf8();
+        into.nodeSequence = in.readLong();
+        into.userId = in.readUtf8();
+        into.keyId = in.readLong();
+        into.model = in.readUtf8();
+        in.readUtf8(into.generationId);
+        into.promptTokens = in.readLong();
+        into.completionTokens = in.readLong();
+        into.billedCostNanos = in.readLong();
+        into.upstreamCostNanos = in.readLong();
+        into.status = UsageStatus.ofCode(in.readUnsignedByte());
+        into.streamed = in.readBoolean();
+        into.httpStatus = in.readUnsignedShort();
+        in.readUtf8(into.sessionId);
+        into.receivedAtMicros = in.readLong();
+        into.firstByteAtMicros = in.readLong();
+        into.completedAtMicros = in.readLong();
+        if (in.readPosition() < end) {
+            into.cachedTokens = in.readLong();
+            into.reasoningTokens = in.readLong();
+        }
+        in.readPosition(end);
     }
 
     @Test
@@ -104,7 +142,83 @@ class UsageEventCodecTest {
         assertSameEvent(original, read);
         assertEquals(4, read.cachedTokens);
         assertEquals(2, read.reasoningTokens);
+        assertFalse(read.costPending);
+        assertEquals(900_007L, read.reservedNanos);
+        UsageEvent pending = sample(8);
+        bytes.clear();
+        UsageEventCodec.write(pending, bytes);
+        UsageEventCodec.read(bytes, read, new StringCache(10));
+        assertTrue(read.costPending);
         assertEquals(0, bytes.readRemaining());
+    }
+
+    @Test
+    void pendingCostReservationAndShutdownStatusRoundTrip() {
+        Bytes<?> bytes = Bytes.allocateElasticOnHeap(256);
+        UsageEvent original = sample(4);
+        original.status = UsageStatus.SHUTDOWN;
+        original.costPending = true;
+        original.reservedNanos = Long.MAX_VALUE;
+        UsageEventCodec.write(original, bytes);
+        UsageEvent read = new UsageEvent();
+        UsageEventCodec.read(bytes, read, new StringCache(10));
+        assertSameEvent(original, read);
+        assertEquals(UsageStatus.SHUTDOWN, read.status);
+        assertTrue(read.costPending);
+        assertEquals(Long.MAX_VALUE, read.reservedNanos);
+    }
+
+    @Test
+    void aVersionTwoReaderSkipsTheNewFieldsAndSeesAStatusItKnows() {
+        Bytes<?> bytes = Bytes.allocateElasticOnHeap(256);
+        UsageEvent original = sample(2);
+        original.status = UsageStatus.SHUTDOWN;
+        UsageEventCodec.write(original, bytes);
+        bytes.writeLong(0xCAFEL);
+
+        UsageEvent read = new UsageEvent();
+        readAsVersion2(bytes, read);
+        assertEquals(UsageStatus.UPSTREAM_ERROR, read.status, "the legacy stand-in for a shutdown cut");
+        assertEquals(original.billedCostNanos, read.billedCostNanos);
+        assertEquals(original.cachedTokens, read.cachedTokens);
+        assertFalse(read.costPending);
+        assertEquals(0xCAFEL, bytes.readLong(), "the v3 fields were skipped by the body length");
+    }
+
+    @Test
+    void anEventWrittenBySchemaVersionTwoReadsAsFinalWithNoReservation() {
+        Bytes<?> bytes = Bytes.allocateElasticOnHeap(256);
+        UsageEvent original = sample(6);
+        bytes.writeByte((byte) 2);
+        long lengthAt = bytes.writePosition();
+        bytes.writeInt(0);
+        long start = bytes.writePosition();
+        UsageEventCodec.writeVersion1Fields(original, bytes);
+        bytes.writeLong(original.cachedTokens);
+        bytes.writeLong(original.reasoningTokens);
+        bytes.writeInt(lengthAt, (int) (bytes.writePosition() - start));
+
+        UsageEvent read = sample(8);
+        UsageEventCodec.read(bytes, read, new StringCache(10));
+        assertSameEvent(original, read);
+        assertEquals(original.cachedTokens, read.cachedTokens);
+        assertFalse(read.costPending);
+        assertEquals(0, read.reservedNanos);
+    }
+
+    @Test
+    void aTruncatedOrLyingBodyLengthIsRefusedNotMisread() {
+        Bytes<?> bytes = Bytes.allocateElasticOnHeap(256);
+        UsageEventCodec.write(sample(1), bytes);
+        bytes.writeInt(1, 10_000); // longer than the document
+        assertThrows(IllegalStateException.class,
+                () -> UsageEventCodec.read(bytes, new UsageEvent(), new StringCache(10)));
+        Bytes<?> unknown = Bytes.allocateElasticOnHeap(256);
+        UsageEvent e = sample(1);
+        UsageEventCodec.write(e, unknown);
+        unknown.writeByte(unknown.writePosition() - 1, (byte) 99); // an unknown exact status
+        assertThrows(IllegalArgumentException.class,
+                () -> UsageEventCodec.read(unknown, new UsageEvent(), new StringCache(10)));
     }
 
     @Test
@@ -132,13 +246,17 @@ class UsageEventCodecTest {
     void fieldsAddedByANewerWriterAreSkipped() {
         Bytes<?> bytes = Bytes.allocateElasticOnHeap(256);
         UsageEvent original = sample(5);
-        bytes.writeByte((byte) 3);
+        original.status = UsageStatus.SHUTDOWN;
+        bytes.writeByte((byte) 4);
         long lengthAt = bytes.writePosition();
         bytes.writeInt(0);
         long start = bytes.writePosition();
         UsageEventCodec.writeVersion1Fields(original, bytes);
         bytes.writeLong(original.cachedTokens);
         bytes.writeLong(original.reasoningTokens);
+        bytes.writeBoolean(original.costPending);
+        bytes.writeLong(original.reservedNanos);
+        bytes.writeByte((byte) original.status.code);
         bytes.writeLong(123456789L); // a field from the future
         bytes.writeInt(lengthAt, (int) (bytes.writePosition() - start));
         bytes.writeLong(0xBEEFL);
@@ -146,6 +264,7 @@ class UsageEventCodecTest {
         UsageEvent read = new UsageEvent();
         UsageEventCodec.read(bytes, read, new StringCache(10));
         assertSameEvent(original, read);
+        assertEquals(original.reservedNanos, read.reservedNanos);
         assertEquals(0xBEEFL, bytes.readLong());
     }
 

@@ -44,6 +44,7 @@ import ai.dexto.gateway.controlplane.http.RouteTemplateFilter;
 import ai.dexto.gateway.controlplane.journal.DrainFaults;
 import ai.dexto.gateway.controlplane.limits.UserRateLimits;
 import ai.dexto.gateway.controlplane.journal.DrainHealthCheck;
+import ai.dexto.gateway.controlplane.journal.DrainMetrics;
 import ai.dexto.gateway.controlplane.journal.JournalDrain;
 import ai.dexto.gateway.controlplane.metrics.DropwizardBridge;
 import ai.dexto.gateway.controlplane.metrics.PrometheusServlet;
@@ -240,6 +241,7 @@ public final class ControlPlaneApplication extends Application<ControlPlaneConfi
         GaugeWithCallback.builder().name("dexto_control_feed_nodes")
                 .help("Gateway nodes that polled the feed in the last 60 s")
                 .callback(cb -> cb.call(feedNodes.active())).register(prometheus);
+        DrainMetrics.register(journalDrain, prometheus);
         env.admin().addServlet("prometheus", new PrometheusServlet(prometheus)).addMapping("/metrics");
     }
 

@@ -23,6 +23,15 @@ public final class JournalSettings {
     /** The drain health check fails when a journal has been behind for longer than this. */
     @Min(1) @JsonProperty
     public long unhealthyLagSeconds = 60;
+    /**
+     * Journal cycle files (one per UTC day) the drain has applied are deleted once they are this old;
+     * the cycle holding the applied position and the newest one are always kept.
+     */
+    @Min(0) @JsonProperty
+    public long retentionHours = 72;
+    /** How often an idle drain looks for cycle files to delete. */
+    @Min(1) @JsonProperty
+    public long retentionCheckMillis = 60_000;
 
     public List<Path> explicitDirs() {
         if (dirs == null || dirs.isBlank()) {

@@ -25,7 +25,7 @@ public final class FeedReader {
                     + "FROM users u LEFT JOIN balances b ON b.user_id = u.id "
                     + "LEFT JOIN balance_node_offsets o ON o.user_id = u.id AND o.node_id = ? "
                     + "LEFT JOIN upstream_keys k ON k.user_id = u.id ";
-    private static final String KEYS = "SELECT key_hash, id, user_id, status FROM api_keys ";
+    private static final String KEYS = "SELECT key_hash, id, user_id, status, version FROM api_keys ";
 
     /**
      * The snapshot's keys: every active key, and of the revoked ones only each user's few most recent
@@ -166,7 +166,7 @@ public final class FeedReader {
             List<FeedKey> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new FeedKey(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4)));
+                    out.add(new FeedKey(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getLong(5)));
                 }
             }
             return out;

@@ -3,7 +3,7 @@ package ai.dexto.gateway.controlplane.journal;
 import com.codahale.metrics.health.HealthCheck;
 import java.util.Map;
 
-/** Unhealthy when a journal is further behind than allowed, or its drain keeps failing. */
+/** Unhealthy when a journal is further behind than allowed, its drain keeps failing, or it halted. */
 public final class DrainHealthCheck extends HealthCheck {
     private final JournalDrain drain;
     private final long maxLagSeconds;
@@ -16,6 +16,7 @@ public final class DrainHealthCheck extends HealthCheck {
     @Override
     protected Result check() {
         StringBuilder problems = new StringBuilder();
+        drain.halted().forEach((id, why) -> problems.append("drain halted: ").append(why).append("; "));
         for (Map.Entry<String, long[]> e : drain.status().entrySet()) {
             long[] s = e.getValue();
             if (s[1] > maxLagSeconds) {

@@ -82,7 +82,8 @@ public final class JournalDrain implements Managed {
                 String id = dir.getFileName().toString();
                 drainers.computeIfAbsent(id, k -> {
                     QueueDrainer d = new QueueDrainer(dir, k, transactions, faults, settings.batchSize,
-                            settings.batchMillis, drained);
+                            settings.batchMillis, drained, new JournalRetention(
+                                    TimeUnit.HOURS.toMillis(settings.retentionHours), settings.retentionCheckMillis));
                     metrics.gauge("journal." + k + ".events-behind", () -> d::eventsBehind);
                     metrics.gauge("journal." + k + ".seconds-behind", () -> d::secondsBehind);
                     d.start();
@@ -119,11 +120,23 @@ public final class JournalDrain implements Managed {
         return drainers.values().stream().mapToLong(QueueDrainer::secondsBehind).max().orElse(0);
     }
 
-    /** Per journal: id → {events behind, seconds behind, consecutive failures}. */
+    /** Per journal: id → {events behind, seconds behind, consecutive failures, halted (1/0)}. */
     public Map<String, long[]> status() {
         Map<String, long[]> out = new java.util.TreeMap<>();
-        drainers.forEach((id, d) -> out.put(id,
-                new long[] {d.eventsBehind(), d.secondsBehind(), d.consecutiveFailures()}));
+        drainers.forEach((id, d) -> out.put(id, new long[] {d.eventsBehind(), d.secondsBehind(),
+                d.consecutiveFailures(), d.halted() == null ? 0 : 1}));
+        return out;
+    }
+
+    /** Per journal whose drain stopped for good: id → why. Empty while every drain runs. */
+    public Map<String, String> halted() {
+        Map<String, String> out = new java.util.TreeMap<>();
+        drainers.forEach((id, d) -> {
+            String why = d.halted();
+            if (why != null) {
+                out.put(id, why);
+            }
+        });
         return out;
     }
 }

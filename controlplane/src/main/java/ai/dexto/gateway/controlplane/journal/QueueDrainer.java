@@ -22,6 +22,10 @@ import org.slf4j.LoggerFactory;
  * the tailer moves to the stored index and skips that one document. Any failure drops the in-memory
  * batch and restarts from the stored index, so a crash at any point replays at most an uncommitted
  * batch, and {@code request_id} uniqueness makes even a replay of committed rows bill nothing.
+ *
+ * <p>What it never does on its own is go past a journal it cannot trust ({@link DrainHalted}): an
+ * event it cannot decode, a stored position the journal does not have, a document at that position
+ * that is not the one applied, or node sequences going backwards. Each stops this queue's drain.
  */
 final class QueueDrainer implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(QueueDrainer.class);
@@ -30,6 +34,7 @@ final class QueueDrainer implements Runnable {
     private final String queueId;
     private final Transactions transactions;
     private final UsageLedgerWriter writer;
+    private final JournalRetention retention;
     private final int batchSize;
     private final long batchNanos;
     private final Meter drained;
@@ -39,13 +44,18 @@ final class QueueDrainer implements Runnable {
     private volatile long drainedThroughMillis = System.currentTimeMillis();
     private volatile long consecutiveFailures;
     private volatile Thread thread;
+    /** Why this queue's drain stopped for good (an operator must act); null while it runs. */
+    private volatile String halted;
+    /** The journal index applied in PostgreSQL (-1: none); only cycles before its own may be deleted. */
+    private long committedIndex = -1;
 
     QueueDrainer(Path dir, String queueId, Transactions transactions, DrainFaults faults, int batchSize,
-                 long batchMillis, Meter drained) {
+                 long batchMillis, Meter drained, JournalRetention retention) {
         this.dir = dir;
         this.queueId = queueId;
         this.transactions = transactions;
         this.writer = new UsageLedgerWriter(transactions, faults);
+        this.retention = retention;
         this.batchSize = batchSize;
         this.batchNanos = TimeUnit.MILLISECONDS.toNanos(batchMillis);
         this.drained = drained;
@@ -66,6 +76,11 @@ final class QueueDrainer implements Runnable {
 
     long consecutiveFailures() {
         return consecutiveFailures;
+    }
+
+    /** Null while the drain runs; else why it stopped and will not resume without an operator. */
+    String halted() {
+        return halted;
     }
 
     void start() {
@@ -90,6 +105,11 @@ final class QueueDrainer implements Runnable {
             try {
                 drainUntilStopped();
                 consecutiveFailures = 0;
+            } catch (DrainHalted e) {
+                halted = e.getMessage();
+                log.error("{} (journal dir {}); the drain of this journal stops until an operator acts",
+                        e.getMessage(), dir, e.getCause());
+                return;
             } catch (RuntimeException | Error e) {
                 consecutiveFailures++;
                 log.warn("drain of journal {} failed; resuming from the stored index", queueId, e);
@@ -103,7 +123,7 @@ final class QueueDrainer implements Runnable {
         UsageEvent event = new UsageEvent();
         UsageBatch batch = new UsageBatch(batchSize);
         try (ChronicleQueue queue = UsageQueues.open(dir); ExcerptTailer tailer = queue.createTailer()) {
-            resume(queue, tailer);
+            long lastSequence = resume(queue, tailer, event, strings);
             long batchStarted = 0;
             long lastCommit = 0;
             while (running) {
@@ -114,11 +134,19 @@ final class QueueDrainer implements Runnable {
                         long index = dc.index();
                         try {
                             UsageEventCodec.read(dc.wire().bytes(), event, strings);
-                            batch.add(event, index);
                         } catch (RuntimeException e) {
-                            log.error("journal {} index {}: unreadable usage event skipped", queueId, index, e);
-                            batch.skip(index);
+                            commit(batch, queue, tailer); // what came before it is good: bill it
+                            throw new DrainHalted("journal " + queueId + " index " + index
+                                    + ": usage event cannot be decoded", e);
                         }
+                        if (event.nodeSequence < lastSequence) {
+                            commit(batch, queue, tailer);
+                            throw new DrainHalted("journal " + queueId + " index " + index + ": node sequence "
+                                    + event.nodeSequence + " is below " + lastSequence
+                                    + " already applied (journal replaced while draining?)");
+                        }
+                        lastSequence = event.nodeSequence;
+                        batch.add(event, index);
                         if (batchStarted == 0) {
                             batchStarted = System.nanoTime();
                         }
@@ -132,21 +160,14 @@ final class QueueDrainer implements Runnable {
                 // each transaction's fixed cost is spread over many events.
                 boolean idleSinceCommit = !present && now - lastCommit >= batchNanos;
                 if (batch.lastIndex >= 0 && (full || old || idleSinceCommit)) {
-                    long lastCompletedMicros = batch.size > 0 ? batch.completedAt[batch.size - 1] : 0;
-                    int inserted = writer.apply(queueId, batch);
-                    if (lastCompletedMicros > 0) {
-                        drainedThroughMillis = lastCompletedMicros / 1000;
-                    }
-                    drained.mark(inserted);
-                    consecutiveFailures = 0;
-                    batch.clear();
+                    commit(batch, queue, tailer);
                     batchStarted = 0;
                     lastCommit = System.nanoTime();
-                    updateLag(queue, tailer);
                 } else if (!present) {
                     if (batch.lastIndex < 0) {
                         eventsBehind = 0;
                         drainedThroughMillis = System.currentTimeMillis();
+                        retention.maybeDelete(queue, committedIndex);
                     }
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(batch.lastIndex < 0 ? 5 : 1));
                 }
@@ -154,25 +175,64 @@ final class QueueDrainer implements Runnable {
         }
     }
 
-    private void resume(ChronicleQueue queue, ExcerptTailer tailer) {
-        long stored = UsageLedgerWriter.storedIndex(transactions, queueId);
-        if (stored < 0) {
-            tailer.toStart();
-        } else if (tailer.moveToIndex(stored)) {
-            try (DocumentContext dc = tailer.readingDocument()) {
-                // the stored index is the last applied document: skip it
-                if (!dc.isPresent()) {
-                    throw new IllegalStateException("stored index " + stored + " is not readable");
-                }
-            }
-        } else {
-            // the stored document is gone (journal pruned): replaying from the start is safe,
-            // every already-billed request id inserts nothing
-            log.warn("journal {}: stored index {} not found, replaying from the start", queueId, stored);
-            tailer.toStart();
+    private void commit(UsageBatch batch, ChronicleQueue queue, ExcerptTailer tailer) {
+        if (batch.lastIndex < 0) {
+            return;
         }
+        long lastCompletedMicros = batch.size > 0 ? batch.completedAt[batch.size - 1] : 0;
+        int inserted = writer.apply(queueId, batch);
+        committedIndex = batch.lastIndex;
+        if (lastCompletedMicros > 0) {
+            drainedThroughMillis = lastCompletedMicros / 1000;
+        }
+        drained.mark(inserted);
+        consecutiveFailures = 0;
+        batch.clear();
         updateLag(queue, tailer);
-        log.info("draining journal {} from {} (stored index {})", queueId, dir, stored);
+    }
+
+    /**
+     * Positions the tailer after the last applied document, having checked that it is the document
+     * applied. @return the node sequence already applied (0 when nothing was)
+     */
+    private long resume(ChronicleQueue queue, ExcerptTailer tailer, UsageEvent event, StringCache strings) {
+        UsageLedgerWriter.Position stored = UsageLedgerWriter.storedPosition(transactions, queueId);
+        if (stored == null) {
+            committedIndex = -1;
+            tailer.toStart();
+            updateLag(queue, tailer);
+            log.info("draining journal {} from {} (never drained before)", queueId, dir);
+            return 0;
+        }
+        if (!tailer.moveToIndex(stored.index())) {
+            throw new DrainHalted("journal " + queueId + ": the applied position " + stored.index()
+                    + " is not in the journal (its indexes run " + queue.firstIndex() + ".." + queue.lastIndex()
+                    + "): the journal directory was lost or replaced");
+        }
+        try (DocumentContext dc = tailer.readingDocument()) {
+            if (!dc.isPresent()) {
+                throw new DrainHalted("journal " + queueId + ": the applied document " + stored.index()
+                        + " cannot be read: the journal directory was lost or replaced");
+            }
+            try {
+                UsageEventCodec.read(dc.wire().bytes(), event, strings);
+            } catch (RuntimeException e) {
+                throw new DrainHalted("journal " + queueId + " index " + stored.index()
+                        + ": the applied document cannot be decoded", e);
+            }
+        }
+        if (stored.requestId() != null && (!stored.requestId().equals(event.requestId())
+                || stored.nodeSequence() != event.nodeSequence)) {
+            throw new DrainHalted("journal " + queueId + " index " + stored.index() + " holds request "
+                    + event.requestId() + " (sequence " + event.nodeSequence + "), not the applied request "
+                    + stored.requestId() + " (sequence " + stored.nodeSequence()
+                    + "): the journal directory was replaced");
+        }
+        committedIndex = stored.index();
+        updateLag(queue, tailer);
+        log.info("draining journal {} from {} (applied index {}, sequence {})", queueId, dir, stored.index(),
+                event.nodeSequence);
+        return event.nodeSequence;
     }
 
     private void updateLag(ChronicleQueue queue, ExcerptTailer tailer) {

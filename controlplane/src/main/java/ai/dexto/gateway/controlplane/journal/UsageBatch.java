@@ -8,6 +8,9 @@ import java.util.Arrays;
  * statements take. Reused across batches by one drainer thread.
  */
 final class UsageBatch {
+    static final String FINAL = "final";
+    static final String PENDING = "pending";
+
     int size;
     String[] requestIds;
     String[] userIds;
@@ -29,6 +32,8 @@ final class UsageBatch {
     Long[] receivedAt;
     Long[] firstByteAt;
     Long[] completedAt;
+    String[] costStatuses;
+    Long[] reservedNanos;
     /** The journal index of the last event added (the drain position once committed). */
     long lastIndex = -1;
 
@@ -57,6 +62,8 @@ final class UsageBatch {
         receivedAt = new Long[n];
         firstByteAt = new Long[n];
         completedAt = new Long[n];
+        costStatuses = new String[n];
+        reservedNanos = new Long[n];
     }
 
     void add(UsageEvent e, long index) {
@@ -81,11 +88,10 @@ final class UsageBatch {
         receivedAt[i] = e.receivedAtMicros;
         firstByteAt[i] = e.firstByteAtMicros;
         completedAt[i] = e.completedAtMicros;
-        lastIndex = index;
-    }
-
-    /** Only the index moves (an unreadable document is skipped but its position still counts). */
-    void skip(long index) {
+        // pending needs a generation to settle from (schema v3 contract); without one the provisional
+        // amount (the reservation, never below the charge) is all anyone will know: it stays final
+        costStatuses[i] = e.costPending && e.generationId.length() > 0 ? PENDING : FINAL;
+        reservedNanos[i] = e.reservedNanos;
         lastIndex = index;
     }
 
@@ -94,7 +100,7 @@ final class UsageBatch {
     }
 
     void clear() {
-        for (Object[] column : new Object[][] {requestIds, userIds, nodeIds, models, generationIds, sessionIds}) {
+        for (Object[] column : new Object[][] {requestIds, userIds, nodeIds, models, generationIds, sessionIds, costStatuses}) {
             Arrays.fill(column, 0, size, null);
         }
         size = 0;

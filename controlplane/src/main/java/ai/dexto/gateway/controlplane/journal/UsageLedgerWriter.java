@@ -23,14 +23,14 @@ final class UsageLedgerWriter {
             "INSERT INTO usage_ledger (request_id, user_id, key_id, node_id, node_sequence, model, generation_id, "
                     + "prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, billed_cost_nanos, "
                     + "upstream_cost_nanos, status, streamed, http_status, session_id, received_at, first_byte_at, "
-                    + "completed_at) "
+                    + "completed_at, cost_status, reserved_nanos) "
                     + "SELECT r::uuid, u, k, n, s, m, g, pt, ct, cat, rt, bc, uc, st, sm, hs, sid, "
                     + String.format(MICROS, "ra", "ra") + ", " + String.format(MICROS, "fa", "fa") + ", "
-                    + "coalesce(" + String.format(MICROS, "ca", "ca") + ", now()) "
+                    + "coalesce(" + String.format(MICROS, "ca", "ca") + ", now()), cs, rn "
                     + "FROM unnest(?::text[], ?::text[], ?::bigint[], ?::text[], ?::bigint[], ?::text[], ?::text[], "
                     + "?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::text[], "
-                    + "?::boolean[], ?::int[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[]) "
-                    + "AS t(r, u, k, n, s, m, g, pt, ct, cat, rt, bc, uc, st, sm, hs, sid, ra, fa, ca) "
+                    + "?::boolean[], ?::int[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::bigint[]) "
+                    + "AS t(r, u, k, n, s, m, g, pt, ct, cat, rt, bc, uc, st, sm, hs, sid, ra, fa, ca, cs, rn) "
                     + "ON CONFLICT (request_id) DO NOTHING "
                     + "RETURNING user_id, key_id, billed_cost_nanos, completed_at, model, prompt_tokens, completion_tokens";
 
@@ -73,7 +73,9 @@ final class UsageLedgerWriter {
                     ps.setArray(p++, c.createArrayOf("text", b.head(b.sessionIds)));
                     ps.setArray(p++, c.createArrayOf("bigint", b.head(b.receivedAt)));
                     ps.setArray(p++, c.createArrayOf("bigint", b.head(b.firstByteAt)));
-                    ps.setArray(p, c.createArrayOf("bigint", b.head(b.completedAt)));
+                    ps.setArray(p++, c.createArrayOf("bigint", b.head(b.completedAt)));
+                    ps.setArray(p++, c.createArrayOf("text", b.head(b.costStatuses)));
+                    ps.setArray(p, c.createArrayOf("bigint", b.head(b.reservedNanos)));
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
                             inserted++;
@@ -92,7 +94,7 @@ final class UsageLedgerWriter {
                     tx.userChanged(b.userIds[i]);
                 }
             }
-            storeIndex(c, queueId, b.lastIndex);
+            storeIndex(c, queueId, b);
             faults.beforeCommit(queueId, c);
             return inserted;
         });
@@ -183,24 +185,33 @@ final class UsageLedgerWriter {
         }
     }
 
-    private static void storeIndex(Connection c, String queueId, long index) throws SQLException {
+    /** The last applied document of a journal: its index, and who it was (to recognise the journal). */
+    record Position(long index, long nodeSequence, String requestId) {
+    }
+
+    private static void storeIndex(Connection c, String queueId, UsageBatch b) throws SQLException {
+        int last = b.size - 1;
         try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO journal_offsets (queue_id, last_index) VALUES (?, ?) "
-                        + "ON CONFLICT (queue_id) DO UPDATE SET last_index = excluded.last_index, updated_at = now()")) {
+                "INSERT INTO journal_offsets (queue_id, last_index, last_node_sequence, last_request_id) "
+                        + "VALUES (?, ?, ?, ?::uuid) ON CONFLICT (queue_id) DO UPDATE SET last_index = excluded.last_index, "
+                        + "last_node_sequence = excluded.last_node_sequence, "
+                        + "last_request_id = excluded.last_request_id, updated_at = now()")) {
             ps.setString(1, queueId);
-            ps.setLong(2, index);
+            ps.setLong(2, b.lastIndex);
+            ps.setLong(3, last < 0 ? 0 : b.nodeSequences[last]);
+            ps.setString(4, last < 0 ? null : b.requestIds[last]);
             ps.executeUpdate();
         }
     }
 
-    /** The stored position of a journal, or -1 when it was never drained. */
-    static long storedIndex(Transactions transactions, String queueId) {
+    /** The stored position of a journal, or null when it was never drained. */
+    static Position storedPosition(Transactions transactions, String queueId) {
         return transactions.inTransaction(tx -> {
             try (PreparedStatement ps = tx.connection().prepareStatement(
-                    "SELECT last_index FROM journal_offsets WHERE queue_id = ?")) {
+                    "SELECT last_index, last_node_sequence, last_request_id::text FROM journal_offsets WHERE queue_id = ?")) {
                 ps.setString(1, queueId);
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? rs.getLong(1) : -1L;
+                    return rs.next() ? new Position(rs.getLong(1), rs.getLong(2), rs.getString(3)) : null;
                 }
             }
         });

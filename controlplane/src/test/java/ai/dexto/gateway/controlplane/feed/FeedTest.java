@@ -117,6 +117,29 @@ class FeedTest {
     }
 
     @Test
+    void aKeysVersionIsTheCursorOfItsLastChangeInSnapshotChangesAndLookups() throws Exception {
+        String user = ControlPlaneHarness.newUserId();
+        String key = H.provision(user);
+        String hash = ApiKeys.hashHex(key);
+        FeedSnapshot s = snapshot("n1");
+        FeedKey issued = s.keys().stream().filter(x -> x.keyHash().equals(hash)).findFirst().orElseThrow();
+        assertTrue(issued.version() > 0 && issued.version() <= s.cursor(), issued + " in " + s.cursor());
+        KeyLookup before = JSON.readValue(H.api().get("/internal/keys/" + hash + "?node=n1", TOKEN).body(), KeyLookup.class);
+        assertEquals(issued.version(), before.key().version());
+
+        long keyId = issued.keyId();
+        assertEquals(200, H.api().delete("/keys/" + keyId, H.jwt(user)).status());
+        FeedChanges c = changes("n1", s.cursor(), 5);
+        FeedKey revoked = c.keys().stream().filter(x -> x.keyId() == keyId).findFirst().orElseThrow();
+        assertFalse(revoked.isActive());
+        assertTrue(revoked.version() > issued.version() && revoked.version() <= c.cursor(), revoked.toString());
+        KeyLookup after = JSON.readValue(H.api().get("/internal/keys/" + hash + "?node=n1", TOKEN).body(), KeyLookup.class);
+        assertEquals(revoked.version(), after.key().version());
+        // a lookup answered before the revocation can no longer undo it on a gateway
+        assertFalse(before.key().supersedes(revoked));
+    }
+
+    @Test
     void anIdleLongPollReturnsEmptyAfterItsWait() throws Exception {
         long cursor = snapshot("n1").cursor();
         long start = System.nanoTime();

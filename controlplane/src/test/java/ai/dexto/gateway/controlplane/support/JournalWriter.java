@@ -18,12 +18,25 @@ public final class JournalWriter implements AutoCloseable {
     private long sequence;
 
     public JournalWriter(Path dir, String node) {
-        this.queue = UsageQueues.open(dir);
+        this(UsageQueues.open(dir), node, 0);
+    }
+
+    /** A writer on a queue opened by the caller (e.g. with a settable clock), continuing after {@code sequence}. */
+    public JournalWriter(ChronicleQueue queue, String node, long sequence) {
+        this.queue = queue;
         this.appender = queue.createAppender();
         this.node = node;
+        this.sequence = sequence;
     }
 
     public UsageEvent write(String userId, long keyId, long billedNanos, String model) {
+        UsageEvent e = event(userId, keyId, billedNanos, model);
+        write(e);
+        return e;
+    }
+
+    /** The next event of this node, not yet written (a test may change it first). */
+    public UsageEvent event(String userId, long keyId, long billedNanos, String model) {
         UsageEvent e = new UsageEvent();
         long nowMicros = System.currentTimeMillis() * 1000;
         e.requestIdHigh = RequestIds.newHigh(nowMicros / 1000);
@@ -46,8 +59,15 @@ public final class JournalWriter implements AutoCloseable {
         e.receivedAtMicros = nowMicros - 2000;
         e.firstByteAtMicros = nowMicros - 1000;
         e.completedAtMicros = nowMicros;
-        write(e);
+        e.reservedNanos = billedNanos;
         return e;
+    }
+
+    /** A document that is not a usage event (what a corrupted or foreign writer leaves). */
+    public void writeGarbage() {
+        try (DocumentContext dc = appender.writingDocument()) {
+            dc.wire().bytes().writeByte((byte) 0).writeInt(7);
+        }
     }
 
     /** Writes an event as given (e.g. a replay of an earlier one). */

@@ -52,6 +52,8 @@ import ai.dexto.gateway.controlplane.models.ModelCatalog;
 import ai.dexto.gateway.controlplane.models.ModelsResource;
 import ai.dexto.gateway.controlplane.payments.PaymentsModule;
 import ai.dexto.gateway.controlplane.provisioning.Provisioner;
+import ai.dexto.gateway.controlplane.provisioning.UpstreamKeyHealer;
+import ai.dexto.gateway.controlplane.provisioning.UpstreamKeyRotation;
 import ai.dexto.gateway.controlplane.provisioning.UpstreamKeysClient;
 import ai.dexto.gateway.controlplane.provisioning.UpstreamLimits;
 import ai.dexto.gateway.controlplane.provisioning.UserLocks;
@@ -62,6 +64,7 @@ import ai.dexto.gateway.controlplane.resources.FeedResource;
 import ai.dexto.gateway.controlplane.resources.KeysResource;
 import ai.dexto.gateway.controlplane.resources.OpenApiResource;
 import ai.dexto.gateway.controlplane.resources.ProvisionResource;
+import ai.dexto.gateway.controlplane.resources.UpstreamKeyHealResource;
 import ai.dexto.gateway.controlplane.resources.UsageResource;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
@@ -167,8 +170,13 @@ public final class ControlPlaneApplication extends Application<ControlPlaneConfi
                 env.getObjectMapper());
         long minUpstreamLimit = Money.parseUsdExact(config.getUpstream().keyLimitUsd);
         UserLocks locks = new UserLocks(db.dataSource());
+        UpstreamKeyRotation rotation = new UpstreamKeyRotation(tx, users, upstreamKeys, upstream, cipher,
+                minUpstreamLimit);
         Provisioner provisioner = new Provisioner(tx, locks, users, ledger, keys, upstreamKeys, upstream, cipher,
-                config.getTiers().defaultTier, Money.parseUsdExact(config.getCredits().introUsd), minUpstreamLimit);
+                config.getTiers().defaultTier, Money.parseUsdExact(config.getCredits().introUsd), minUpstreamLimit,
+                rotation);
+        UpstreamKeyHealer healer = new UpstreamKeyHealer(locks, upstreamKeys, rotation,
+                env.metrics().counter("dexto_control_upstream_key_heals"), Clock.systemUTC());
         UpstreamLimits limits = new UpstreamLimits(tx, locks, users, upstreamKeys, upstream, minUpstreamLimit);
         env.lifecycle().manage(limits);
 
@@ -216,6 +224,7 @@ public final class ControlPlaneApplication extends Application<ControlPlaneConfi
         env.jersey().register(new ModelsResource(new ModelCatalog(config.getUpstream().url,
                 config.getDashboard().markup(), env.getObjectMapper(), Clock.systemUTC())));
         DashboardModule.register(config, env);
+        env.jersey().register(new UpstreamKeyHealResource(internalAuth, healer));
         PaymentsModule.register(config, env, tx, userAuth, adminAuth, users, ledger, limits);
 
         env.jersey().register(new PortSeparation());

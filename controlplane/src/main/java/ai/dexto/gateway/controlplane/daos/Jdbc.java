@@ -57,6 +57,14 @@ final class Jdbc {
         return rows.isEmpty() ? null : rows.get(0);
     }
 
+    static int update(DataSource ds, String sql, Binder binder) {
+        try (Connection c = ds.getConnection()) {
+            return update(c, sql, binder);
+        } catch (SQLException e) {
+            throw new DatabaseException(e);
+        }
+    }
+
     static int update(Connection c, String sql, Binder binder) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             binder.bind(ps);

@@ -4,6 +4,7 @@ import ai.dexto.gateway.controlplane.feed.ChangeLog;
 import ai.dexto.gateway.controlplane.feed.FeedNotifier;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import javax.sql.DataSource;
 
 /**
@@ -11,6 +12,11 @@ import javax.sql.DataSource;
  * written. A transaction that changed users or keys records them in the feed as its last statements
  * (the head-row lock orders cursors by commit) and wakes waiting feed readers right after commit.
  * Deadlocks and serialization failures are retried a few times with a fresh transaction.
+ *
+ * <p>Every transaction here moves money or what decides it (ledger rows, balances, keys, the drain's
+ * position), so each commits with {@code synchronous_commit = on} whatever the server's default: a
+ * commit the caller saw succeed (a webhook answered 200, a drained batch) survives a crash of
+ * PostgreSQL or of its machine.
  */
 public final class Transactions {
     private static final int ATTEMPTS = 4;
@@ -47,6 +53,9 @@ public final class Transactions {
         boolean committed = false;
         Tx tx = new Tx(c);
         try {
+            try (Statement durable = c.createStatement()) {
+                durable.execute("SET LOCAL synchronous_commit = on");
+            }
             T result = work.run(tx);
             if (tx.changedAnything()) {
                 ChangeLog.append(c, tx.changedUsers(), tx.changedKeys());

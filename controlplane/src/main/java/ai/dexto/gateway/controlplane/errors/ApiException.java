@@ -43,6 +43,10 @@ public final class ApiException extends RuntimeException {
         return new ApiException(409, "invalid_request_error", code, message);
     }
 
+    public static ApiException tooManyRequests(String code, String message) {
+        return new ApiException(429, "rate_limit_error", code, message);
+    }
+
     public static ApiException upstream(String message) {
         return new ApiException(502, "api_error", "upstream_error", message);
     }

@@ -7,8 +7,6 @@ import ai.dexto.gateway.controlplane.daos.UpstreamKeyDao;
 import ai.dexto.gateway.controlplane.daos.UserDao;
 import ai.dexto.gateway.controlplane.db.Transactions;
 import java.sql.SQLException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /api/provision}: on first sight of a user, a user row, a balance with the intro credit,
@@ -18,8 +16,6 @@ import org.slf4j.LoggerFactory;
  * transaction fails, the minted key is deleted upstream again.
  */
 public final class Provisioner {
-    private static final Logger log = LoggerFactory.getLogger(Provisioner.class);
-
     public record Provisioned(String userId, long keyId, String apiKey, boolean isNewKey, boolean newUser) {
     }
 
@@ -34,10 +30,11 @@ public final class Provisioner {
     private final String defaultTier;
     private final long introNanos;
     private final long minUpstreamLimitNanos;
+    private final UpstreamKeyRotation rotation;
 
     public Provisioner(Transactions tx, UserLocks locks, UserDao users, LedgerDao ledger, KeyDao keys,
                        UpstreamKeyDao upstreamKeys, UpstreamKeysClient upstream, UpstreamKeyCipher cipher,
-                       String defaultTier, long introNanos, long minUpstreamLimitNanos) {
+                       String defaultTier, long introNanos, long minUpstreamLimitNanos, UpstreamKeyRotation rotation) {
         this.tx = tx;
         this.locks = locks;
         this.users = users;
@@ -49,6 +46,7 @@ public final class Provisioner {
         this.defaultTier = defaultTier;
         this.introNanos = introNanos;
         this.minUpstreamLimitNanos = minUpstreamLimitNanos;
+        this.rotation = rotation;
     }
 
     public Provisioned provision(String userId, String email) {
@@ -81,40 +79,21 @@ public final class Provisioner {
                 });
             } catch (SQLException | RuntimeException e) {
                 if (mintedKey != null) {
-                    deleteQuietly(mintedKey.hash());
+                    rotation.deleteQuietly(mintedKey.hash());
                 }
                 throw e;
             }
         });
     }
 
-    private void deleteQuietly(String hash) {
-        try {
-            upstream.delete(hash);
-        } catch (RuntimeException e) {
-            log.warn("could not delete an unused upstream key after a failed provisioning");
-        }
-    }
-
-    /** Mints a replacement, seals and stores it, then deletes the old key upstream. */
+    /** Mints a replacement, seals and stores it, then retires the old key upstream. */
     public void rotateUpstreamKey(String userId) {
         locks.withUser(userId, c -> {
             UpstreamKeyDao.UpstreamKey old = upstreamKeys.find(c, userId);
             if (old == null) {
                 throw ai.dexto.gateway.controlplane.errors.ApiException.notFound("User has no upstream key");
             }
-            UserDao.UserRow user = users.find(userId);
-            long limit = Math.max(minUpstreamLimitNanos, user == null ? 0 : user.lifetimeCreditNanos());
-            UpstreamKeysClient.Minted minted = upstream.mint("dexto-" + userId, limit);
-            try {
-                tx.inTransaction(c, t -> upstreamKeys.replace(t, userId, old.upstreamHash(), minted.hash(),
-                        cipher.seal(userId, minted.key()), limit));
-            } catch (SQLException | RuntimeException e) {
-                deleteQuietly(minted.hash());
-                throw e;
-            }
-            deleteQuietly(old.upstreamHash());
-            return null;
+            return rotation.replace(c, userId, old, "rotate");
         });
     }
 }

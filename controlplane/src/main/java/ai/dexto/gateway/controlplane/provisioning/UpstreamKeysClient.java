@@ -60,6 +60,19 @@ public final class UpstreamKeysClient {
         send("PATCH", "/keys/" + hash, Map.of("limit", usd(limitNanos)), 200);
     }
 
+    /**
+     * The upstream's record of what a key has spent ({@code GET /keys/{hash}}, field {@code usage}, USD);
+     * null when the upstream does not know the key.
+     */
+    public Long usageNanos(String hash) {
+        JsonNode r = send("GET", "/keys/" + hash, null, 200, 404);
+        JsonNode usage = r.path("data").path("usage");
+        if (usage.isMissingNode() || usage.isNull()) {
+            return null;
+        }
+        return Money.fromBigDecimal(new BigDecimal(usage.asText()));
+    }
+
     public void delete(String hash) {
         send("DELETE", "/keys/" + hash, null, 200, 204, 404);
     }

@@ -9,9 +9,12 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
 class EmbeddedDatabaseTest {
     @Test
     void withoutADatabaseUrlARealPostgresRunsUnderTheDataDirAndKeepsItsDataAcrossRestarts(@TempDir Path dataDir)
@@ -22,6 +25,12 @@ class EmbeddedDatabaseTest {
             assertEquals(ai.dexto.gateway.controlplane.support.Migrations.count(), first.migrate());
             try (Connection c = first.dataSource().getConnection(); Statement s = c.createStatement()) {
                 s.executeUpdate("INSERT INTO users (id) VALUES ('kept')");
+                for (String setting : new String[] {"fsync", "synchronous_commit", "full_page_writes"}) {
+                    try (ResultSet rs = s.executeQuery("SHOW " + setting)) {
+                        rs.next();
+                        assertEquals("on", rs.getString(1), setting + " of the local run's database");
+                    }
+                }
             }
         } finally {
             first.close();

@@ -126,10 +126,16 @@ public final class ControlPlaneApplication extends Application<ControlPlaneConfi
 
     @Override
     public void run(ControlPlaneConfiguration config, Environment env) throws Exception {
+        List<String> refused = DevelopmentDefaults.refusedOutsideLocal(config);
+        if (!refused.isEmpty()) {
+            // before the database, the drain or any listener: nothing starts on published secrets
+            String why = DevelopmentDefaults.refusal(refused);
+            log.error(why);
+            throw new IllegalStateException(why);
+        }
         List<String> devSecrets = DevelopmentDefaults.inUse(config);
         if (!devSecrets.isEmpty()) {
-            log.warn("development secrets in use for {}: set them in the environment for any shared deployment",
-                    devSecrets);
+            log.warn("local run (DEXTO_ENV=local) on development values for {}", devSecrets);
         }
         InternalPort.addTo(config.getServerFactory(), config.getInternalPort());
         Database db = Database.open(config.getDatabase(), Path.of(config.getDataDir()), env.metrics(),

@@ -81,6 +81,7 @@ public final class LocalSystem implements AutoCloseable {
         controlPort = freePort();
         controlAdminPort = freePort();
         controlInternalPort = freePort();
+        env.put("DEXTO_ENV", "local"); // embedded PostgreSQL: a local run
         env.put("DEXTO_DATA_DIR", dataDir.toString());
         env.put("DEXTO_SIM_PORT", Integer.toString(simPort));
         env.put("DEXTO_SIM_STRIPE_PORT", Integer.toString(stripePort));

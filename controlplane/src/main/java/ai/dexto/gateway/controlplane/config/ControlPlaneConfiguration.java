@@ -7,6 +7,10 @@ import jakarta.validation.constraints.NotNull;
 
 /** The YAML of {@code ops/config/controlplane.yml}, every secret and address overridable by environment. */
 public final class ControlPlaneConfiguration extends Configuration {
+    /** {@code DEXTO_ENV}: only {@code local} accepts development secrets and an embedded database. */
+    @JsonProperty
+    private String env = "";
+
     @JsonProperty
     private String dataDir = "./.dexto";
 
@@ -48,6 +52,10 @@ public final class ControlPlaneConfiguration extends Configuration {
 
     @JsonProperty
     private String corsOrigins = "https://dexto.ai";
+
+    public boolean isLocal() {
+        return DevelopmentDefaults.LOCAL.equals(env);
+    }
 
     public String getDataDir() {
         return dataDir;

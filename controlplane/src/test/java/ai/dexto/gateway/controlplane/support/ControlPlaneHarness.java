@@ -54,6 +54,7 @@ public final class ControlPlaneHarness {
         }
         databaseUrl = TestPostgres.newDatabase();
         Map<String, String> config = new LinkedHashMap<>();
+        config.put("env", "local"); // DEXTO_ENV=local: the test keeps ENCRYPTION_KEY at its development value
         config.put("server.applicationConnectors[0].port", "0");
         config.put("server.adminConnectors[0].port", "0");
         config.put("internalPort.port", "0");

@@ -8,8 +8,10 @@ import ai.dexto.gateway.common.money.Money;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.security.SecureRandom;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Every refusal the gateway makes before the upstream, through the real control plane: the documented
@@ -63,7 +65,8 @@ class GatewayRefusalsIT {
     void revokedKeyIsRefusedWithinOneSecond() throws Exception {
         LocalSystem.User user = system.provisionUser();
         assertEquals(200, chat(user.apiKey(), body()).statusCode());
-        String rotated = system.call("POST", system.controlUrl() + "/keys/rotate", user.apiKey(), null, 200);
+        String rotated = system.call("POST", system.controlUrl() + "/keys/rotate",
+                system.sessionJwt(user.id()), null, 200); // a session only: an API key cannot rotate
         long revokedAt = System.nanoTime();
         String newKey = system.json(rotated).path("dextoApiKey").asText();
         boolean valid;

@@ -26,7 +26,8 @@ final class PropagationProbe {
         String key = user.apiKey();
         awaitValid(key, true);
         for (int i = 0; i < trials; i++) {
-            String rotated = system.call("POST", system.controlUrl() + "/keys/rotate", key, null, 200);
+            String rotated = system.call("POST", system.controlUrl() + "/keys/rotate", system.sessionJwt(user.id()),
+                    null, 200); // rotating takes a session JWT, not an API key
             long changed = System.nanoTime();
             awaitValid(key, false);
             micros.recordValue((System.nanoTime() - changed) / 1000);

@@ -35,6 +35,10 @@ public final class ApiException extends RuntimeException {
         return new ApiException(401, "authentication_error", "unauthorized", message);
     }
 
+    public static ApiException forbidden(String code, String message) {
+        return new ApiException(403, "permission_error", code, message);
+    }
+
     public static ApiException notFound(String message) {
         return new ApiException(404, "not_found_error", "not_found", message);
     }

@@ -20,7 +20,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The caller's own API keys (session JWT or API key). Hashes are never returned. */
+/**
+ * The caller's own API keys. Listing takes a session JWT or an API key; rotating and revoking take a
+ * session JWT only: a leaked {@code dxt_} key must not be able to mint its holder a fresh key and
+ * lock the owner out. Hashes are never returned.
+ */
 @Path("/keys")
 @Produces(MediaType.APPLICATION_JSON)
 public final class KeysResource {
@@ -50,7 +54,7 @@ public final class KeysResource {
     @POST
     @Path("/rotate")
     public Map<String, Object> rotate(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-        Caller caller = auth.authenticate(authorization);
+        Caller caller = sessionOnly(auth.authenticate(authorization));
         rateLimits.take(UserRateLimits.Action.ROTATE_KEY, caller.userId());
         KeyDao.IssuedKey issued = tx.inTransaction(t -> {
             if (!users.exists(t, caller.userId())) {
@@ -71,12 +75,20 @@ public final class KeysResource {
     @Path("/{id}")
     public Map<String, Object> revoke(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
                                       @PathParam("id") String id) {
-        Caller caller = auth.authenticate(authorization);
+        Caller caller = sessionOnly(auth.authenticate(authorization));
         long keyId = Params.id(id);
         boolean revoked = tx.inTransaction(t -> keys.revokeOwn(t, caller.userId(), keyId));
         if (!revoked) {
             throw ApiException.notFound("No such key");
         }
         return Map.of("success", true, "id", keyId, "status", "revoked");
+    }
+
+    private static Caller sessionOnly(Caller caller) {
+        if (caller.viaApiKey()) {
+            throw ApiException.forbidden("session_required",
+                    "Rotating or revoking keys needs a session JWT (sign in); an API key cannot do it");
+        }
+        return caller;
     }
 }

@@ -20,11 +20,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
-import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class FeedTest {
@@ -91,7 +91,7 @@ class FeedTest {
         });
         Thread.sleep(300); // the reader is parked in its long poll
         long start = System.nanoTime();
-        assertEquals(200, H.api().delete("/keys/" + keyId, key).status());
+        assertEquals(200, H.api().delete("/keys/" + keyId, H.jwt(user)).status());
         FeedChanges revoked = waiting.get();
         long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
         assertTrue(elapsedMillis < 1000, "revocation reached the reader in " + elapsedMillis + " ms");
@@ -124,7 +124,7 @@ class FeedTest {
         FeedSnapshot s = snapshot("n1");
         FeedKey issued = s.keys().stream().filter(x -> x.keyHash().equals(hash)).findFirst().orElseThrow();
         assertTrue(issued.version() > 0 && issued.version() <= s.cursor(), issued + " in " + s.cursor());
-        KeyLookup before = JSON.readValue(H.api().get("/internal/keys/" + hash + "?node=n1", TOKEN).body(), KeyLookup.class);
+        KeyLookup before = JSON.readValue(H.internal().get("/internal/keys/" + hash + "?node=n1", TOKEN).body(), KeyLookup.class);
         assertEquals(issued.version(), before.key().version());
 
         long keyId = issued.keyId();
@@ -133,7 +133,7 @@ class FeedTest {
         FeedKey revoked = c.keys().stream().filter(x -> x.keyId() == keyId).findFirst().orElseThrow();
         assertFalse(revoked.isActive());
         assertTrue(revoked.version() > issued.version() && revoked.version() <= c.cursor(), revoked.toString());
-        KeyLookup after = JSON.readValue(H.api().get("/internal/keys/" + hash + "?node=n1", TOKEN).body(), KeyLookup.class);
+        KeyLookup after = JSON.readValue(H.internal().get("/internal/keys/" + hash + "?node=n1", TOKEN).body(), KeyLookup.class);
         assertEquals(revoked.version(), after.key().version());
         // a lookup answered before the revocation can no longer undo it on a gateway
         assertFalse(before.key().supersedes(revoked));

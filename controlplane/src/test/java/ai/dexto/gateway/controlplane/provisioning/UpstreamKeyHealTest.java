@@ -39,12 +39,12 @@ class UpstreamKeyHealTest {
     }
 
     static FeedUser feedUser(String userId) throws Exception {
-        FeedSnapshot s = JSON.readValue(H.api().get("/internal/feed/snapshot?node=n1", TOKEN).body(), FeedSnapshot.class);
+        FeedSnapshot s = JSON.readValue(H.internal().get("/internal/feed/snapshot?node=n1", TOKEN).body(), FeedSnapshot.class);
         return s.users().stream().filter(u -> u.userId().equals(userId)).findFirst().orElseThrow();
     }
 
     static Http.Reply heal(String userId, String rejected) {
-        return H.api().post("/internal/users/" + userId + "/upstream-key/heal", TOKEN,
+        return H.internal().post("/internal/users/" + userId + "/upstream-key/heal", TOKEN,
                 "{\"rejected\":\"" + rejected + "\"}");
     }
 
@@ -60,7 +60,7 @@ class UpstreamKeyHealTest {
     void aRejectedKeyIsReMintedPushedThroughTheFeedAndTheOldOneDeletedUpstream() throws Exception {
         String user = ControlPlaneHarness.newUserId();
         H.provision(user);
-        long cursor = JSON.readValue(H.api().get("/internal/feed/snapshot?node=n1", TOKEN).body(), FeedSnapshot.class).cursor();
+        long cursor = JSON.readValue(H.internal().get("/internal/feed/snapshot?node=n1", TOKEN).body(), FeedSnapshot.class).cursor();
         String before = feedUser(user).upstreamKeyCiphertext();
         String oldKey = cipher().open(user, before);
         assertEquals(200, upstreamStatusOf(oldKey));
@@ -73,7 +73,7 @@ class UpstreamKeyHealTest {
         assertEquals(200, upstreamStatusOf(cipher().open(user, after)), "the new key works upstream");
         assertEquals(401, upstreamStatusOf(oldKey), "the old key was deleted upstream");
 
-        FeedChanges changes = JSON.readValue(H.api().get("/internal/feed/changes?node=n1&since=" + cursor + "&wait=5",
+        FeedChanges changes = JSON.readValue(H.internal().get("/internal/feed/changes?node=n1&since=" + cursor + "&wait=5",
                 TOKEN).body(), FeedChanges.class);
         assertEquals(after, changes.users().stream().filter(u -> u.userId().equals(user)).findFirst().orElseThrow()
                 .upstreamKeyCiphertext());
@@ -116,9 +116,9 @@ class UpstreamKeyHealTest {
     void badCallsAreRefusedInTheErrorShape() {
         String user = ControlPlaneHarness.newUserId();
         H.provision(user);
-        assertEquals(401, H.api().post("/internal/users/" + user + "/upstream-key/heal", "wrong-token",
+        assertEquals(401, H.internal().post("/internal/users/" + user + "/upstream-key/heal", "wrong-token",
                 "{\"rejected\":\"x\"}").status());
-        Http.Reply noBody = H.api().post("/internal/users/" + user + "/upstream-key/heal", TOKEN, "{}");
+        Http.Reply noBody = H.internal().post("/internal/users/" + user + "/upstream-key/heal", TOKEN, "{}");
         assertEquals(400, noBody.status());
         assertEquals("invalid_rejected", noBody.json().path("error").path("code").asText());
         Http.Reply unknown = heal("no-such-user", "x");

@@ -15,11 +15,14 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
 class UsageAndIsolationTest {
     static final ControlPlaneHarness H = new ControlPlaneHarness();
     @RegisterExtension
@@ -142,7 +145,7 @@ class UsageAndIsolationTest {
             assertTrue(k.path("id").asLong() != bobKeyId);
         }
         Http.Reply r = H.api().delete("/keys/" + bobKeyId, aliceKey);
-        assertEquals(404, r.status());
+        assertEquals(403, r.status(), "an API key revokes nothing, not even with another user's key id");
         assertEquals(404, H.api().delete("/keys/" + bobKeyId, H.jwt(alice)).status());
         assertEquals(200, H.api().get("/keys", bobKey).status(), "B's key still works");
         // usage and money: each sees only their own
@@ -192,7 +195,7 @@ class UsageAndIsolationTest {
     void keysListRotateAndRevokeNeverReturnHashes() {
         String user = ControlPlaneHarness.newUserId();
         String key = H.provision(user);
-        Http.Reply rotated = H.api().post("/keys/rotate", key, null);
+        Http.Reply rotated = H.api().post("/keys/rotate", H.jwt(user), null);
         assertEquals(200, rotated.status());
         String newKey = rotated.json().path("dextoApiKey").asText();
         assertEquals(401, H.api().get("/keys", key).status(), "the old key is revoked");
@@ -210,5 +213,23 @@ class UsageAndIsolationTest {
         // a made-up but well-formed-looking key and a malformed one are both 401
         assertEquals(401, H.api().get("/keys", "dxt_" + "A".repeat(49)).status());
         assertEquals(401, H.api().get("/keys", "dxt_short").status());
+    }
+
+    @Test
+    void anApiKeyCanNeitherRotateNorRevokeKeysOnlyASessionCan() {
+        String user = ControlPlaneHarness.newUserId();
+        String key = H.provision(user);
+        long id = H.api().get("/keys", key).json().path("keys").get(0).path("id").asLong();
+        Http.Reply rotate = H.api().post("/keys/rotate", key, null);
+        assertEquals(403, rotate.status(), rotate.toString());
+        assertEquals("session_required", rotate.json().path("error").path("code").asText());
+        Http.Reply revoke = H.api().delete("/keys/" + id, key);
+        assertEquals(403, revoke.status(), revoke.toString());
+        assertEquals("session_required", revoke.json().path("error").path("code").asText());
+        // nothing changed: the key still works and is the only one
+        Http.Reply list = H.api().get("/keys", key);
+        assertEquals(200, list.status());
+        assertEquals(1, list.json().path("keys").size());
+        assertEquals("active", list.json().path("keys").get(0).path("status").asText());
     }
 }

@@ -20,10 +20,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
 class SessionTokensTest {
     static final String SECRET = "unit-test-secret-0123456789-0123456789-0123456789";
     static HttpServer jwks;

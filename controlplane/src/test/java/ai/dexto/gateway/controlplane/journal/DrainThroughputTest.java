@@ -9,7 +9,9 @@ import com.codahale.metrics.MetricRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -18,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code mvn -B -o -q -pl controlplane test -Dtest=DrainThroughputTest -Ddrain.events=200000};
  * the figure is written to {@code controlplane/target/drain-throughput.txt}.
  */
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
 class DrainThroughputTest {
     /** Deleted by JUnit after the test, with every journal under it. */
     @TempDir

@@ -8,11 +8,14 @@ import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The upstream and Stripe refuse us (wrong keys): 502s, and nothing is left half written. */
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
 class ProvisioningUpstreamRefusesTest {
     static final ControlPlaneHarness H = new ControlPlaneHarness(
             java.util.Map.of("upstream.provisioningKey", "sk-or-prov-wrong", "stripe.secretKey", "sk_test_wrong"));

@@ -18,11 +18,14 @@ import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
 class FaultsIT {
     private static final String PLAIN = "{\"model\":\"openai/gpt-4o-mini\",\"messages\":[{\"role\":\"user\","
             + "\"content\":\"x\"}],\"usage\":{\"include\":true}}";

@@ -14,12 +14,15 @@ import ai.dexto.gateway.sim.SimConfig;
 import ai.dexto.gateway.sim.TestHttp;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
 class GenerationIT {
     private static final String STREAM = "{\"model\":\"openai/gpt-4o-mini\",\"messages\":[{\"role\":\"user\","
             + "\"content\":\"stream please\"}],\"stream\":true,\"stream_options\":{\"include_usage\":true}}";

@@ -18,11 +18,14 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ProvisioningIT {
     private static final String PROVISIONING = SimConfig.DEFAULT_PROVISIONING_KEY;
     private static final String CHAT = "{\"model\":\"anthropic/claude-3.5-sonnet\",\"messages\":[{\"role\":\"user\","

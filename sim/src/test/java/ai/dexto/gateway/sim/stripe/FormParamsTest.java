@@ -3,8 +3,11 @@ package ai.dexto.gateway.sim.stripe;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
 class FormParamsTest {
     @Test
     void nestedBracketNamesAreReadAsStripeWritesThem() {

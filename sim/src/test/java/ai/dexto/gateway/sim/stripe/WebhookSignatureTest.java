@@ -7,8 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.stripe.exception.SignatureVerificationException;
 import com.stripe.net.Webhook;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
 class WebhookSignatureTest {
     private static final String PAYLOAD = "{\"id\":\"evt_1\",\"object\":\"event\"}";
 

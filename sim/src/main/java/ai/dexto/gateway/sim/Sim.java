@@ -32,9 +32,10 @@ public final class Sim implements AutoCloseable {
     private final FaultInjector faults;
     private final StripeSim stripe;
     private final AuthSim auth;
+    private final Generations generations;
 
     private Sim(SimConfig config, EventLoopGroup group, HttpListener openRouter, HttpListener stripeListener,
-                KeyStore keys, FaultInjector faults, StripeSim stripe, AuthSim auth) {
+                KeyStore keys, FaultInjector faults, StripeSim stripe, AuthSim auth, Generations generations) {
         this.config = config;
         this.group = group;
         this.openRouter = openRouter;
@@ -43,6 +44,7 @@ public final class Sim implements AutoCloseable {
         this.faults = faults;
         this.stripe = stripe;
         this.auth = auth;
+        this.generations = generations;
     }
 
     public static Sim start(SimConfig config) {
@@ -51,13 +53,16 @@ public final class Sim implements AutoCloseable {
         EventLoopGroup group = transport.newGroup(config.ioThreads(), "dexto-sim");
         KeyStore keys = config.stateDir() == null ? new KeyStore(clock)
                 : KeyStore.persistent(clock, config.stateDir().resolve("openrouter-keys.json"));
+        ModelCatalogue models = new ModelCatalogue();
+        Generations generations = config.stateDir() == null ? new Generations(clock)
+                : Generations.persistent(clock, config.stateDir().resolve("openrouter-generations.jsonl"), models);
         FaultInjector faults = new FaultInjector();
         HttpListener openRouter = null;
         StripeSim stripe = null;
         AuthSim auth = new AuthSim(config, clock);
         try {
             openRouter = HttpListener.bind(transport, group, config.host(), config.openRouterPort(), auth.handler(),
-                    new OpenRouterHandler(config, new ModelCatalogue(), keys, new Generations(clock), faults));
+                    new OpenRouterHandler(config, models, keys, generations, faults));
             auth.listeningOn(baseUrl(config.host(), openRouter.port()));
             stripe = new StripeSim(config, clock);
             HttpListener stripeListener = HttpListener.bind(transport, group, config.host(), config.stripePort(),
@@ -65,7 +70,7 @@ public final class Sim implements AutoCloseable {
             stripe.listeningOn(baseUrl(config.host(), stripeListener.port()));
             log.info("OpenRouter sim on port {}, Stripe sim on port {} ({}, {} event loops)", openRouter.port(),
                     stripeListener.port(), transport.name(), config.ioThreads());
-            return new Sim(config, group, openRouter, stripeListener, keys, faults, stripe, auth);
+            return new Sim(config, group, openRouter, stripeListener, keys, faults, stripe, auth, generations);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             auth.close();
@@ -137,6 +142,7 @@ public final class Sim implements AutoCloseable {
         cleanUp(group, openRouter, stripe, null);
         auth.close();
         keys.save(); // the keys' usage, which is not written on every request
+        generations.close();
     }
 
     private static String baseUrl(String host, int port) {

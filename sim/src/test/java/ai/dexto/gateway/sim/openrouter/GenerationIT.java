@@ -14,6 +14,9 @@ import ai.dexto.gateway.sim.SimConfig;
 import ai.dexto.gateway.sim.TestHttp;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -21,6 +24,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class GenerationIT {
@@ -117,5 +121,36 @@ class GenerationIT {
         assertTrue(stats.get("is_byok").asBoolean());
         assertEquals(0, answer.at("/usage/cost_details/upstream_inference_cost").decimalValue()
                 .compareTo(stats.get("upstream_inference_cost").decimalValue()));
+    }
+
+    @Test
+    void withAStateDirGenerationsSurviveARestartAndATornLastLineIsSkipped(@TempDir Path state) throws Exception {
+        SimConfig config = SimConfig.builder().openRouterPort(0).stripePort(0).stateDir(state).build();
+        String kept;
+        String id;
+        JsonNode before;
+        try (Sim first = Sim.start(config)) {
+            kept = first.mintKey("kept-generations", null);
+            JsonNode answer = json(postJson(first.openRouterBaseUrl() + "/chat/completions", kept,
+                    "{\"model\":\"openai/gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"));
+            id = answer.get("id").asText();
+            before = TestHttp.awaitGeneration(first, kept, id);
+        }
+        // what a simulator killed mid-write leaves behind
+        Files.writeString(state.resolve("openrouter-generations.jsonl"), "{\"id\":\"gen-torn", StandardOpenOption.APPEND);
+        try (Sim second = Sim.start(config)) {
+            JsonNode after = TestHttp.awaitGeneration(second, kept, id);
+            assertEquals(0, before.get("total_cost").decimalValue().compareTo(after.get("total_cost").decimalValue()));
+            assertEquals(before.get("tokens_prompt").asInt(), after.get("tokens_prompt").asInt());
+            assertEquals(before.get("tokens_completion").asInt(), after.get("tokens_completion").asInt());
+            assertEquals(before.get("created_at").asText(), after.get("created_at").asText());
+            // and a new generation after the restart is kept as well
+            JsonNode answer = json(postJson(second.openRouterBaseUrl() + "/chat/completions", kept,
+                    "{\"model\":\"openai/gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"again\"}]}"));
+            assertNotNull(TestHttp.awaitGeneration(second, kept, answer.get("id").asText()));
+        }
+        try (Sim third = Sim.start(config)) {
+            assertNotNull(TestHttp.awaitGeneration(third, kept, id));
+        }
     }
 }

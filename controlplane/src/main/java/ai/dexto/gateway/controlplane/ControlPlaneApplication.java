@@ -15,6 +15,7 @@ import ai.dexto.gateway.controlplane.daos.DeviceDao;
 import ai.dexto.gateway.controlplane.daos.IdempotencyDao;
 import ai.dexto.gateway.controlplane.daos.KeyDao;
 import ai.dexto.gateway.controlplane.daos.LedgerDao;
+import ai.dexto.gateway.controlplane.daos.ReconcileDao;
 import ai.dexto.gateway.controlplane.daos.UpstreamKeyDao;
 import ai.dexto.gateway.controlplane.daos.UsageDao;
 import ai.dexto.gateway.controlplane.daos.UserDao;
@@ -57,6 +58,8 @@ import ai.dexto.gateway.controlplane.provisioning.UpstreamKeyRotation;
 import ai.dexto.gateway.controlplane.provisioning.UpstreamKeysClient;
 import ai.dexto.gateway.controlplane.provisioning.UpstreamLimits;
 import ai.dexto.gateway.controlplane.provisioning.UserLocks;
+import ai.dexto.gateway.controlplane.reconcile.ReconcileMetrics;
+import ai.dexto.gateway.controlplane.reconcile.Reconciler;
 import ai.dexto.gateway.controlplane.resources.AdminOpenApiResource;
 import ai.dexto.gateway.controlplane.resources.AdminResource;
 import ai.dexto.gateway.controlplane.resources.DailyUsageResource;
@@ -96,6 +99,7 @@ public final class ControlPlaneApplication extends Application<ControlPlaneConfi
     private volatile Database database;
     private volatile JournalDrain drain;
     private volatile Transactions transactions;
+    private volatile Reconciler reconciler;
     private volatile int internalPort = -1;
 
     public static void main(String[] args) throws Exception {
@@ -196,6 +200,11 @@ public final class ControlPlaneApplication extends Application<ControlPlaneConfi
                 config.getLimits().revokedKeyRetentionSeconds, config.getLimits().revokedKeysPerUser);
         env.lifecycle().manage(new FeedPruner(db.dataSource(), config.getFeed().retentionSeconds));
 
+        Reconciler reconciler = new Reconciler(config.getReconcile(), new ReconcileDao(db.dataSource()), upstreamKeys,
+                upstream, cipher, tx, config.getUpstream().url, env.getObjectMapper(), Clock.systemUTC());
+        env.lifecycle().manage(reconciler);
+        this.reconciler = reconciler;
+
         JournalDrain journalDrain = new JournalDrain(config.getJournal(),
                 config.getJournal().root(config.getDataDir()), tx, DrainFaults.NONE, env.metrics());
         env.lifecycle().manage(journalDrain);
@@ -224,7 +233,8 @@ public final class ControlPlaneApplication extends Application<ControlPlaneConfi
         env.jersey().register(new UsageResource(userAuth, usage, Clock.systemUTC(), rateLimits, config.getLimits()));
         env.jersey().register(new DailyUsageResource(userAuth, new DailyUsageDao(db.dataSource()), Clock.systemUTC()));
         env.jersey().register(new AdminResource(adminAuth, tx, users, keys, ledger, usage, upstreamKeys,
-                new AuditDao(db.dataSource()), config.getTiers(), provisioner, limits, new IdempotencyDao()));
+                new AuditDao(db.dataSource()), config.getTiers(), provisioner, limits, new IdempotencyDao(),
+                reconciler));
         FeedNodes feedNodes = new FeedNodes(Clock.systemUTC());
         env.jersey().register(new FeedResource(internalAuth, feed, notifier, feedNodes));
         env.jersey().register(new ModelsResource(new ModelCatalog(config.getUpstream().url,
@@ -257,6 +267,7 @@ public final class ControlPlaneApplication extends Application<ControlPlaneConfi
                 .help("Gateway nodes that polled the feed in the last 60 s")
                 .callback(cb -> cb.call(feedNodes.active())).register(prometheus);
         DrainMetrics.register(journalDrain, prometheus);
+        ReconcileMetrics.register(reconciler, prometheus);
         env.admin().addServlet("prometheus", new PrometheusServlet(prometheus)).addMapping("/metrics");
     }
 
@@ -271,6 +282,10 @@ public final class ControlPlaneApplication extends Application<ControlPlaneConfi
 
     public Transactions transactions() {
         return transactions;
+    }
+
+    public Reconciler reconciler() {
+        return reconciler;
     }
 
     /** The internal port's bound port number once the server started (tests bind port 0). */

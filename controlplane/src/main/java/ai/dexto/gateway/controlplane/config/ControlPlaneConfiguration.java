@@ -50,6 +50,9 @@ public final class ControlPlaneConfiguration extends Configuration {
     @Valid @NotNull @JsonProperty
     private DashboardSettings dashboard = new DashboardSettings();
 
+    @Valid @NotNull @JsonProperty
+    private ReconcileSettings reconcile = new ReconcileSettings();
+
     @JsonProperty
     private String corsOrigins = "https://dexto.ai";
 
@@ -107,6 +110,10 @@ public final class ControlPlaneConfiguration extends Configuration {
 
     public DashboardSettings getDashboard() {
         return dashboard;
+    }
+
+    public ReconcileSettings getReconcile() {
+        return reconcile;
     }
 
     public String getCorsOrigins() {

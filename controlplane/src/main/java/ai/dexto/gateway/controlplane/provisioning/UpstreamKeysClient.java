@@ -70,7 +70,7 @@ public final class UpstreamKeysClient {
         if (usage.isMissingNode() || usage.isNull()) {
             return null;
         }
-        return Money.fromBigDecimal(new BigDecimal(usage.asText()));
+        return Money.parseUsd(usage.asText());
     }
 
     public void delete(String hash) {

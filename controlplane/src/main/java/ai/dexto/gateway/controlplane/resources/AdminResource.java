@@ -6,6 +6,7 @@ import ai.dexto.gateway.controlplane.daos.AuditDao;
 import ai.dexto.gateway.controlplane.daos.IdempotencyDao;
 import ai.dexto.gateway.controlplane.daos.KeyDao;
 import ai.dexto.gateway.controlplane.daos.LedgerDao;
+import ai.dexto.gateway.controlplane.daos.ReconcileDao;
 import ai.dexto.gateway.controlplane.daos.UpstreamKeyDao;
 import ai.dexto.gateway.controlplane.daos.UsageDao;
 import ai.dexto.gateway.controlplane.daos.UserDao;
@@ -13,6 +14,7 @@ import ai.dexto.gateway.controlplane.db.Transactions;
 import ai.dexto.gateway.controlplane.errors.ApiException;
 import ai.dexto.gateway.controlplane.provisioning.Provisioner;
 import ai.dexto.gateway.controlplane.provisioning.UpstreamLimits;
+import ai.dexto.gateway.controlplane.reconcile.Reconciler;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -56,10 +58,12 @@ public final class AdminResource {
     private final Provisioner provisioner;
     private final UpstreamLimits limits;
     private final IdempotencyDao idempotency;
+    private final Reconciler reconciler;
 
     public AdminResource(StaticTokenAuth admin, Transactions tx, UserDao users, KeyDao keys, LedgerDao ledger,
                          UsageDao usage, UpstreamKeyDao upstreamKeys, AuditDao audit, TierSettings tiers,
-                         Provisioner provisioner, UpstreamLimits limits, IdempotencyDao idempotency) {
+                         Provisioner provisioner, UpstreamLimits limits, IdempotencyDao idempotency,
+                         Reconciler reconciler) {
         this.idempotency = idempotency;
         this.admin = admin;
         this.tx = tx;
@@ -72,6 +76,7 @@ public final class AdminResource {
         this.tiers = tiers;
         this.provisioner = provisioner;
         this.limits = limits;
+        this.reconciler = reconciler;
     }
 
     @GET
@@ -256,7 +261,35 @@ public final class AdminResource {
             row.put("usage", Views.usd(x.usageNanos()));
             return row;
         }).toList());
+        m.put("reconciliation", reconciliation());
         return m;
+    }
+
+    /**
+     * The reconciler's view, beside (not inside) {@code ok}: {@code ok} stays the ledger invariant,
+     * which must always hold; drift against the upstream is reported here, with its own {@code ok}.
+     */
+    private Map<String, Object> reconciliation() {
+        ReconcileDao.Summary s = reconciler.refresh();
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("ok", s.usersDrifting() == 0);
+        r.put("users_checked", s.usersChecked());
+        r.put("users_drifting", s.usersDrifting());
+        r.put("total_drift", Views.usd(s.totalDriftNanos()));
+        r.put("users_unverifiable", s.unverifiable());
+        r.put("pending_usage", s.pendingRows());
+        r.put("oldest_pending_at", s.oldestPending() == null ? null : Views.time(s.oldestPending()));
+        r.put("negative_balances", s.negativeBalances());
+        r.put("drifting", reconciler.drifting(100).stream().map(d -> {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("user_id", d.userId());
+            row.put("ledger", Views.usd(d.ledgerNanos()));
+            row.put("upstream", d.upstreamNanos() == null ? null : Views.usd(d.upstreamNanos()));
+            row.put("drift", Views.usd(d.driftNanos()));
+            row.put("checked_at", Views.time(d.checkedAt()));
+            return row;
+        }).toList());
+        return r;
     }
 
     private UserDao.UserRow requireUser(String userId) {

@@ -243,6 +243,38 @@ class JournalSafetyTest {
         assertEquals(1_000_000_000L - 5_100, balance(user));
     }
 
+    @Test
+    void aUsageEventTakesUnderHalfAKilobyteOfJournal() throws Exception {
+        Path dir = Files.createTempDirectory(scratch, "size-").resolve("node-size");
+        int events = 20_000;
+        long firstAt;
+        long lastAt;
+        try (JournalWriter w = new JournalWriter(dir, "node-size")) {
+            for (int i = 0; i < events; i++) {
+                UsageEvent e = w.event("user-" + java.util.UUID.randomUUID(), 123_456, 98_765, "openai/gpt-4o-mini");
+                e.generationId.setLength(0);
+                e.generationId.append("gen-").append(System.nanoTime()).append("-abcdefghijklmnopqrst");
+                e.sessionId.append("session-0123456789");
+                w.write(e);
+            }
+        }
+        try (ChronicleQueue q = ai.dexto.gateway.common.usage.UsageQueues.open(dir);
+             net.openhft.chronicle.queue.ExcerptTailer t = q.createTailer()) {
+            try (net.openhft.chronicle.wire.DocumentContext dc = t.readingDocument()) {
+                firstAt = dc.wire().bytes().readPosition();
+            }
+            t.moveToIndex(q.lastIndex());
+            try (net.openhft.chronicle.wire.DocumentContext dc = t.readingDocument()) {
+                lastAt = dc.wire().bytes().readPosition();
+            }
+        }
+        double perEvent = (double) (lastAt - firstAt) / (events - 1);
+        Files.writeString(Path.of("target/journal-bytes-per-event.txt"), String.format(
+                "%.1f bytes per usage event on disk (%d events, 36-char user ids, index included); "
+                        + "%.0f MB per million requests%n", perEvent, events, perEvent));
+        assertTrue(perEvent > 100 && perEvent < 512, perEvent + " bytes per event");
+    }
+
     private void drainUntil(Path root, String user, long n) throws Exception {
         JournalDrain drain = drain(root, 72);
         drain.start();

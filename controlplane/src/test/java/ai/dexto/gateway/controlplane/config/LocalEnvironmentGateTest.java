@@ -1,22 +1,15 @@
 package ai.dexto.gateway.controlplane.config;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.dexto.gateway.controlplane.ControlPlaneApplication;
-import ai.dexto.gateway.controlplane.support.ControlPlaneHarness;
+import ai.dexto.gateway.controlplane.support.ControlPlaneProcess;
 import ai.dexto.gateway.controlplane.support.TestPostgres;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.net.HttpURLConnection;
-import java.net.ServerSocket;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -38,34 +31,21 @@ class LocalEnvironmentGateTest {
     Path dataDir;
 
     private Process start(Map<String, String> env, Path log) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(a -> a.startsWith("--add-") || a.startsWith("-Dchronicle")).forEach(cmd::add);
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(ControlPlaneApplication.class.getName());
-        cmd.add("server");
-        cmd.add(ControlPlaneHarness.CONFIG);
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().keySet().removeIf(k -> k.startsWith("DEXTO_") || k.equals("ENCRYPTION_KEY")
-                || k.startsWith("STRIPE_") || k.startsWith("OPENROUTER_"));
-        pb.environment().put("DEXTO_DATA_DIR", dataDir.toString());
-        pb.environment().putAll(env);
-        return pb.start();
+        Map<String, String> all = new java.util.HashMap<>(env);
+        all.put("DEXTO_DATA_DIR", dataDir.toString());
+        return ControlPlaneProcess.start(all, log);
     }
 
     private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        return ControlPlaneProcess.freePort();
     }
 
     @Test
     void withoutDexToEnvLocalAStartOnDevelopmentDefaultsExitsNonZeroNamingEachVariable() throws Exception {
         Path log = dataDir.resolve("refused.log");
         Process p = start(Map.of("DEXTO_CONTROL_PORT", Integer.toString(freePort()),
-                "DEXTO_CONTROL_ADMIN_PORT", Integer.toString(freePort())), log);
+                "DEXTO_CONTROL_ADMIN_PORT", Integer.toString(freePort()),
+                "DEXTO_CONTROL_INTERNAL_PORT", Integer.toString(freePort())), log);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the refused start ends by itself");
         String out = Files.readString(log, StandardCharsets.UTF_8);
         assertNotEquals(0, p.exitValue(), out);
@@ -81,38 +61,25 @@ class LocalEnvironmentGateTest {
     void withEverySecretSetAndARealDatabaseItStartsWithoutDexToEnv() throws Exception {
         int admin = freePort();
         Path log = dataDir.resolve("started.log");
-        Process p = start(Map.of("DEXTO_CONTROL_PORT", Integer.toString(freePort()),
-                "DEXTO_CONTROL_ADMIN_PORT", Integer.toString(admin),
-                "DEXTO_JWT_SECRET", "prod-jwt-secret-0123456789-0123456789-0123456789",
-                "DEXTO_ADMIN_TOKEN", "prod-admin", "DEXTO_INTERNAL_TOKEN", "prod-internal",
-                "ENCRYPTION_KEY", "F5uf+t1b6EtbQwaoOSRQ5xTP2Bq+4dmwN5VSe7gqKzQ=",
-                "DEXTO_STRIPE_WEBHOOK_SECRET", "whsec_prod", "STRIPE_SECRET_KEY", "sk_live_prod",
-                "OPENROUTER_PROVISIONING_KEY", "sk-or-prov-prod", "DEXTO_DATABASE_URL", TestPostgres.newDatabase()), log);
+        Map<String, String> env = new java.util.HashMap<>();
+        env.put("DEXTO_CONTROL_PORT", Integer.toString(freePort()));
+        env.put("DEXTO_CONTROL_ADMIN_PORT", Integer.toString(admin));
+        env.put("DEXTO_CONTROL_INTERNAL_PORT", Integer.toString(freePort()));
+        env.put("DEXTO_JWT_SECRET", "prod-jwt-secret-0123456789-0123456789-0123456789");
+        env.put("DEXTO_ADMIN_TOKEN", "prod-admin");
+        env.put("DEXTO_INTERNAL_TOKEN", "prod-internal");
+        env.put("ENCRYPTION_KEY", "F5uf+t1b6EtbQwaoOSRQ5xTP2Bq+4dmwN5VSe7gqKzQ=");
+        env.put("DEXTO_STRIPE_WEBHOOK_SECRET", "whsec_prod");
+        env.put("STRIPE_SECRET_KEY", "sk_live_prod");
+        env.put("OPENROUTER_PROVISIONING_KEY", "sk-or-prov-prod");
+        env.put("DEXTO_DATABASE_URL", TestPostgres.newDatabase());
+        Process p = start(env, log);
         try {
-            long deadline = System.currentTimeMillis() + 120_000;
-            int status = -1;
-            while (status != 200 && p.isAlive() && System.currentTimeMillis() < deadline) {
-                status = healthStatus(admin);
-                if (status != 200) {
-                    Thread.sleep(200);
-                }
-            }
-            assertEquals(200, status, Files.readString(log, StandardCharsets.UTF_8));
+            assertTrue(ControlPlaneProcess.awaitOk(p, "http://127.0.0.1:" + admin + "/healthcheck", 120_000),
+                    Files.readString(log, StandardCharsets.UTF_8));
         } finally {
             p.destroy();
             p.waitFor(30, TimeUnit.SECONDS);
-        }
-    }
-
-    private static int healthStatus(int port) {
-        try {
-            HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/healthcheck").toURL()
-                    .openConnection();
-            c.setConnectTimeout(500);
-            c.setReadTimeout(2000);
-            return c.getResponseCode();
-        } catch (IOException e) {
-            return -1;
         }
     }
 }

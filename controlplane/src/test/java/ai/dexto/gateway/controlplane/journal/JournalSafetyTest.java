@@ -123,9 +123,13 @@ class JournalSafetyTest {
         }
         JournalDrain drain = drain(root, 72);
         DrainHealthCheck health = new DrainHealthCheck(drain, 60);
+        io.prometheus.metrics.model.registry.PrometheusRegistry prometheus =
+                new io.prometheus.metrics.model.registry.PrometheusRegistry();
+        DrainMetrics.register(drain, prometheus);
         drain.start();
         try {
             await(() -> !drain.halted().isEmpty(), 20_000, "the drain to halt");
+            assertEquals(1.0, drainFailed(prometheus, "node-g"), "dexto_control_drain_failed{node=node-g}");
             assertTrue(drain.halted().get("node-g").contains("cannot be decoded"), drain.halted().toString());
             assertEquals(1, drain.status().get("node-g")[3]);
             assertFalse(health.execute().isHealthy());
@@ -273,6 +277,19 @@ class JournalSafetyTest {
                 "%.1f bytes per usage event on disk (%d events, 36-char user ids, index included); "
                         + "%.0f MB per million requests%n", perEvent, events, perEvent));
         assertTrue(perEvent > 100 && perEvent < 512, perEvent + " bytes per event");
+    }
+
+    private static double drainFailed(io.prometheus.metrics.model.registry.PrometheusRegistry registry, String node) {
+        for (io.prometheus.metrics.model.snapshots.MetricSnapshot m : registry.scrape()) {
+            if (m.getMetadata().getPrometheusName().equals("dexto_control_drain_failed")) {
+                for (io.prometheus.metrics.model.snapshots.DataPointSnapshot p : m.getDataPoints()) {
+                    if (node.equals(p.getLabels().get("node"))) {
+                        return ((io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot) p).getValue();
+                    }
+                }
+            }
+        }
+        return -1;
     }
 
     private void drainUntil(Path root, String user, long n) throws Exception {

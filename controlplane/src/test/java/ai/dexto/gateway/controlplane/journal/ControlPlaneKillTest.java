@@ -65,6 +65,12 @@ class ControlPlaneKillTest {
         }
     }
 
+    private static final long T0 = System.nanoTime();
+
+    private static void phase(String what) {
+        System.out.printf("ControlPlaneKillTest %6d ms: %s%n", (System.nanoTime() - T0) / 1_000_000, what);
+    }
+
     @Test
     void killMinusNineMidDrainThenRestartBillsEveryEventOnceAndReconcilesExactly() throws Exception {
         String db = TestPostgres.newDatabase();
@@ -96,6 +102,7 @@ class ControlPlaneKillTest {
             Process first = ControlPlaneProcess.start(env, log);
             try {
                 assertTrue(ControlPlaneProcess.awaitOk(first, health, 120_000), Files.readString(log, StandardCharsets.UTF_8));
+                phase("first started");
                 String user = ControlPlaneHarness.newUserId();
                 String jwt = new SessionTokens(ControlPlaneHarness.JWT_SECRET, "authenticated", null)
                         .issue(user, user + "@example.test", Duration.ofHours(1));
@@ -127,6 +134,7 @@ class ControlPlaneKillTest {
                     }
                 }
                 await(() -> quietly(db, "SELECT count(*) FROM usage_ledger", null) > 0, 60_000, "the drain under way");
+                phase("drain under way, killing");
             } finally {
                 first.destroyForcibly(); // SIGKILL: no shutdown hook, no lifecycle stop
                 first.waitFor(30, TimeUnit.SECONDS);
@@ -137,10 +145,13 @@ class ControlPlaneKillTest {
             Process second = ControlPlaneProcess.start(env, log);
             try {
                 assertTrue(ControlPlaneProcess.awaitOk(second, health, 120_000), Files.readString(log, StandardCharsets.UTF_8));
+                phase("second started");
                 await(() -> quietly(db, "SELECT count(*) FROM usage_ledger", null) == BULK + 4, 120_000,
                         "every event after the restart");
+                phase("all drained");
                 await(() -> quietly(db, "SELECT count(*) FROM usage_ledger WHERE cost_status = 'pending'", null) == 0,
                         60_000, "the pending costs settled");
+                phase("pending settled");
                 long realUser = query(db, "SELECT count(DISTINCT user_id) FROM usage_ledger WHERE user_id <> 'bulk-user'", null);
                 assertEquals(1, realUser);
                 assertEquals(BULK + 4, query(db, "SELECT count(DISTINCT request_id) FROM usage_ledger", null));
@@ -151,6 +162,7 @@ class ControlPlaneKillTest {
                 await(() -> quietly(db, "SELECT count(*) FROM reconciliation_state WHERE drift_nanos = 0 "
                         + "AND upstream_nanos = " + expected + " AND ledger_nanos = " + expected, null) == 1, 60_000,
                         "an exact reconciliation");
+                phase("reconciled");
                 JsonNode audit = internalHttp.get("/admin/audit", ControlPlaneHarness.ADMIN_TOKEN).json();
                 assertTrue(audit.path("ok").asBoolean(), audit.toString());
                 assertTrue(audit.path("reconciliation").path("ok").asBoolean(), audit.toString());

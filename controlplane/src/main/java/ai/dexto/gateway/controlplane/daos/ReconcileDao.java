@@ -50,21 +50,34 @@ public final class ReconcileDao {
      */
     public boolean settle(Tx tx, String requestId, String userId, long billedNanos, long upstreamNanos,
                           long promptTokens, long completionTokens) throws SQLException {
-        Long provisional = Jdbc.one(tx.connection(), "UPDATE usage_ledger SET cost_status = 'final', "
-                + "provisional_billed_nanos = billed_cost_nanos, billed_cost_nanos = ?, upstream_cost_nanos = ?, "
-                + "prompt_tokens = greatest(prompt_tokens, ?), completion_tokens = greatest(completion_tokens, ?), "
-                + "settled_at = now(), next_settle_at = NULL "
-                + "WHERE request_id = ?::uuid AND cost_status = 'pending' RETURNING provisional_billed_nanos", ps -> {
-                    ps.setLong(1, billedNanos);
-                    ps.setLong(2, upstreamNanos);
-                    ps.setLong(3, promptTokens);
-                    ps.setLong(4, completionTokens);
-                    ps.setString(5, requestId);
-                }, rs -> rs.getLong(1));
-        if (provisional == null) {
+        // the old values come from a locking subselect: the UPDATE's RETURNING sees only the new ones
+        long[][] before = new long[1][];
+        Object[] where = new Object[2];
+        Boolean settled = Jdbc.one(tx.connection(), "WITH old AS (SELECT request_id, billed_cost_nanos, prompt_tokens, "
+                + "completion_tokens, completed_at, model FROM usage_ledger "
+                + "WHERE request_id = ?::uuid AND cost_status = 'pending' FOR UPDATE) "
+                + "UPDATE usage_ledger u SET cost_status = 'final', provisional_billed_nanos = old.billed_cost_nanos, "
+                + "billed_cost_nanos = ?, upstream_cost_nanos = ?, prompt_tokens = greatest(old.prompt_tokens, ?), "
+                + "completion_tokens = greatest(old.completion_tokens, ?), settled_at = now(), next_settle_at = NULL "
+                + "FROM old WHERE u.request_id = old.request_id "
+                + "RETURNING old.billed_cost_nanos, old.prompt_tokens, old.completion_tokens, u.prompt_tokens, "
+                + "u.completion_tokens, old.completed_at, old.model", ps -> {
+                    ps.setString(1, requestId);
+                    ps.setLong(2, billedNanos);
+                    ps.setLong(3, upstreamNanos);
+                    ps.setLong(4, promptTokens);
+                    ps.setLong(5, completionTokens);
+                }, rs -> {
+                    before[0] = new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)};
+                    where[0] = rs.getTimestamp(6).toInstant();
+                    where[1] = rs.getString(7);
+                    return true;
+                });
+        if (settled == null) {
             return false;
         }
-        long refund = Math.subtractExact(provisional, billedNanos);
+        long[] b = before[0];
+        long refund = Math.subtractExact(b[0], billedNanos);
         if (refund != 0) {
             Jdbc.update(tx.connection(), "UPDATE balances SET balance_nanos = balance_nanos + ?, version = version + 1, "
                     + "updated_at = now() WHERE user_id = ?", ps -> {
@@ -72,6 +85,10 @@ public final class ReconcileDao {
                         ps.setString(2, userId);
                     });
         }
+        // the daily rollup sums the ledger: it moves with the row, in the same transaction
+        DailyUsageDao.Increments change = new DailyUsageDao.Increments();
+        change.add(userId, (Instant) where[0], (String) where[1], 0, b[3] - b[1], b[4] - b[2], -refund);
+        DailyUsageDao.add(tx.connection(), change);
         tx.userChanged(userId);
         return true;
     }

@@ -149,6 +149,9 @@ class ReconcilerTest {
         assertEquals(Money.ofUsd(10) - charged, query("SELECT balance_nanos FROM balances WHERE user_id = ?", user),
                 "the balance moved by exactly the difference, once per row");
         assertEquals(0, reconciler().settleDue(), "nothing left to settle");
+        assertEquals(charged, query("SELECT sum(cost_nanos) FROM usage_daily WHERE user_id = ?", user),
+                "the daily rollup moved with the settled rows");
+        assertEquals(6, query("SELECT sum(requests) FROM usage_daily WHERE user_id = ?", user));
 
         JsonNode audit = H.internal().get("/admin/audit", ControlPlaneHarness.ADMIN_TOKEN).json();
         assertTrue(audit.path("ok").asBoolean(), audit.toString());

@@ -23,14 +23,17 @@ class DurableCommitTest {
 
     @Test
     void everyTransactionCommitsSynchronouslyWhateverTheServerDefault() throws Exception {
-        try (TestDatabase db = new TestDatabase()) {
-            // the test server runs with the fast settings on purpose (TestPostgres): the default is off
-            try (Connection c = db.database.dataSource().getConnection()) {
-                assertEquals("off", synchronousCommit(c));
+        try (TestDatabase db = new TestDatabase();
+             Connection c = db.database.dataSource().getConnection()) {
+            // whatever the server's default (the embedded test server's is off), this session's is off
+            try (Statement s = c.createStatement()) {
+                s.execute("SET synchronous_commit = off");
             }
-            assertEquals("on", db.transactions.inTransaction(tx -> synchronousCommit(tx.connection())));
-            try (Connection c = db.database.dataSource().getConnection()) {
-                assertEquals("off", synchronousCommit(c), "SET LOCAL ends with its transaction");
+            assertEquals("off", synchronousCommit(c));
+            assertEquals("on", db.transactions.inTransaction(c, tx -> synchronousCommit(tx.connection())));
+            assertEquals("off", synchronousCommit(c), "SET LOCAL ends with its transaction");
+            try (Statement s = c.createStatement()) {
+                s.execute("RESET synchronous_commit");
             }
         }
     }

@@ -131,7 +131,7 @@ class PaymentIT {
         String sessionId = checkout(user, 50);
         deliverNow(system.json(system.call("POST", stripeSim("/sim/checkout/sessions/" + sessionId
                 + "/complete?payment_status=paid&deliver=false"), null, null, 200)), 200);
-        long cost = Money.parseUsd(awaitChat(user, 200).headers().firstValue("X-Dexto-Cost-USD").orElseThrow());
+        long cost = Money.parseUsd(awaitChat(user, 200).last.headers().firstValue("X-Dexto-Cost-USD").orElseThrow());
         awaitBilled(user, 1);
         long paid = start + Money.parseUsd("50") - cost;
         assertEquals(paid, balance(user));

@@ -96,7 +96,8 @@ public final class UsageResource {
         out.put("total_tokens", totals.tokens());
         out.put("by_model", byModel);
         out.put("recent", recent);
-        out.put("next_cursor", more ? encodeCursor(page.get(page.size() - 1)) : null);
+        // recent_limit=0 asks for totals only: no page, so no cursor either
+        out.put("next_cursor", more && !page.isEmpty() ? encodeCursor(page.get(page.size() - 1)) : null);
         out.put("start", range.start().toString());
         out.put("end", range.end().toString());
         return out;

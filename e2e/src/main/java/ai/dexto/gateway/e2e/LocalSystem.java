@@ -112,6 +112,8 @@ public final class LocalSystem implements AutoCloseable {
         // the dashboard signs users in on the simulated Supabase Auth and approves device logins at /device
         env.put("DEXTO_AUTH_URL", authUrl());
         env.put("DEXTO_DEVICE_VERIFICATION_URL", dashboardUrl() + "/device");
+        // device logins: a 1 s poll interval keeps CLI tests quick
+        env.put("DEXTO_DEVICE_POLL_INTERVAL_SECONDS", "1");
     }
 
     /** Starts the simulator, control plane and gateway, and waits until the gateway is ready. */
@@ -283,6 +285,21 @@ public final class LocalSystem implements AutoCloseable {
         return new User(userId, key);
     }
 
+    /** A user signed up (email + password) on the simulated Supabase Auth, with their ES256 session. */
+    public AuthSession signUp(String email, String password) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(authUrl() + "/signup")).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json").header("apikey", AUTH_ANON_KEY)
+                .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(
+                        Map.of("email", email, "password", password)))).build();
+        HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("sign-up answered " + r.statusCode() + " " + r.body());
+        }
+        JsonNode session = json.readTree(r.body());
+        return new AuthSession(session.at("/user/id").asText(), email, session.path("access_token").asText(),
+                session.path("refresh_token").asText());
+    }
+
     public String admin(String method, String path, String body) throws IOException, InterruptedException {
         return call(method, controlInternalUrl() + "/admin" + path, ADMIN_TOKEN, body, 200);
     }
@@ -377,6 +394,10 @@ public final class LocalSystem implements AutoCloseable {
 
     /** A gateway node started by {@link #startGatewayNode}. */
     public record GatewayNode(String nodeId, String url, String opsUrl) {
+    }
+
+    /** A signed-in user of the simulated Supabase Auth. */
+    public record AuthSession(String userId, String email, String accessToken, String refreshToken) {
     }
 
     /** A provisioned user and their plaintext API key. */

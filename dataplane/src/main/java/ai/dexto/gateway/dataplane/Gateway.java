@@ -3,46 +3,49 @@ package ai.dexto.gateway.dataplane;
 import ai.dexto.gateway.common.crypto.UpstreamKeyCipher;
 import ai.dexto.gateway.common.feed.FeedChanges;
 import ai.dexto.gateway.common.feed.FeedSnapshot;
+import ai.dexto.gateway.dataplane.account.Accounts;
+import ai.dexto.gateway.dataplane.account.UserAccount;
 import ai.dexto.gateway.dataplane.auth.Authenticator;
 import ai.dexto.gateway.dataplane.auth.KeyCache;
 import ai.dexto.gateway.dataplane.auth.KeyLookups;
-import ai.dexto.gateway.dataplane.credit.Accounts;
+import ai.dexto.gateway.dataplane.auth.KeyVerifier;
 import ai.dexto.gateway.dataplane.credit.CreditPolicy;
-import ai.dexto.gateway.dataplane.credit.UserAccount;
+import ai.dexto.gateway.dataplane.credit.Settler;
 import ai.dexto.gateway.dataplane.feed.ControlPlaneClient;
 import ai.dexto.gateway.dataplane.feed.FeedApplier;
 import ai.dexto.gateway.dataplane.feed.FeedClient;
+import ai.dexto.gateway.dataplane.forward.ControlPlaneConnections;
+import ai.dexto.gateway.dataplane.front.ClientGate;
+import ai.dexto.gateway.dataplane.front.Transport;
 import ai.dexto.gateway.dataplane.journal.UsageJournal;
 import ai.dexto.gateway.dataplane.models.ModelCatalog;
 import ai.dexto.gateway.dataplane.ops.AccessLog;
 import ai.dexto.gateway.dataplane.ops.GatewayMetrics;
-import ai.dexto.gateway.dataplane.ops.OpsHandler;
+import ai.dexto.gateway.dataplane.ops.OpsServer;
+import ai.dexto.gateway.dataplane.pipeline.BodyBudget;
+import ai.dexto.gateway.dataplane.pipeline.GatewayInitializer;
+import ai.dexto.gateway.dataplane.ratelimit.AddressBuckets;
 import ai.dexto.gateway.dataplane.ratelimit.RateLimiter;
-import ai.dexto.gateway.dataplane.relay.CircuitBreaker;
+import ai.dexto.gateway.dataplane.relay.ChatExchanges;
+import ai.dexto.gateway.dataplane.relay.CircuitBreakers;
+import ai.dexto.gateway.dataplane.relay.ExchangeRegistry;
 import ai.dexto.gateway.dataplane.relay.GenerationLookup;
-import ai.dexto.gateway.dataplane.relay.Relay;
-import ai.dexto.gateway.dataplane.server.ChatRoute;
-import ai.dexto.gateway.dataplane.server.ConnectionLimiter;
-import ai.dexto.gateway.dataplane.server.GatewayInitializer;
-import ai.dexto.gateway.dataplane.server.KeyCheck;
-import ai.dexto.gateway.dataplane.server.ModelsRoute;
-import ai.dexto.gateway.dataplane.server.Routes;
-import ai.dexto.gateway.dataplane.server.Transport;
-import ai.dexto.gateway.dataplane.server.ValidateRoute;
+import ai.dexto.gateway.dataplane.relay.RelayTimeouts;
+import ai.dexto.gateway.dataplane.relay.UpstreamClient;
+import ai.dexto.gateway.dataplane.relay.UpstreamTarget;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -52,64 +55,63 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running gateway, in process: {@link #start(GatewayConfig)} binds the gateway and ops ports and
- * returns once both listen. Tests (and the e2e module) seed state through {@link #apply(FeedSnapshot)}
- * and {@link #apply(FeedChanges)}, the same code path the feed client uses, and read
- * {@link #metricsText()}. {@link #close()} stops accepting, then drains the journal.
+ * A running gateway, in process: {@link #start(GatewayConfig)} wires the parts (each gets what it
+ * uses), binds the gateway and ops ports and returns once both listen. Tests (and the e2e module)
+ * seed state through {@link #apply(FeedSnapshot)} and {@link #apply(FeedChanges)}, the feed client's
+ * code path. {@link #close()} stops accepting, lets open exchanges finish for the grace period, cuts
+ * and settles the rest, then drains the journal.
  */
 public final class Gateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
 
     private final GatewayConfig config;
     private final EventLoopGroup group;
-    private final EventLoopGroup opsGroup;
     private final Channel server;
-    private final Channel ops;
+    private final OpsServer ops;
     private final UsageJournal journal;
     private final FeedApplier feed;
     private final FeedClient feedClient;
     private final Accounts accounts;
-    private final KeyCache keys;
     private final ModelCatalog models;
     private final GatewayMetrics metrics;
-    private final CircuitBreaker breaker;
+    private final CircuitBreakers breakers;
+    private final ExchangeRegistry exchanges;
     private final ScheduledExecutorService background;
     private final String transport;
 
-    private Gateway(GatewayConfig config, EventLoopGroup group, EventLoopGroup opsGroup, Channel server, Channel ops,
-                    UsageJournal journal, FeedApplier feed, FeedClient feedClient, Accounts accounts, KeyCache keys,
-                    ModelCatalog models, GatewayMetrics metrics, CircuitBreaker breaker,
+    private Gateway(GatewayConfig config, EventLoopGroup group, Channel server, OpsServer ops, UsageJournal journal,
+                    FeedApplier feed, FeedClient feedClient, Accounts accounts, ModelCatalog models,
+                    GatewayMetrics metrics, CircuitBreakers breakers, ExchangeRegistry exchanges,
                     ScheduledExecutorService background, String transport) {
         this.config = config;
         this.group = group;
-        this.opsGroup = opsGroup;
         this.server = server;
         this.ops = ops;
         this.journal = journal;
         this.feed = feed;
         this.feedClient = feedClient;
         this.accounts = accounts;
-        this.keys = keys;
         this.models = models;
         this.metrics = metrics;
-        this.breaker = breaker;
+        this.breakers = breakers;
+        this.exchanges = exchanges;
         this.background = background;
         this.transport = transport;
     }
 
     public static Gateway start(GatewayConfig config) throws Exception {
         Transport transport = Transport.best();
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        HttpClient controlHttp = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
-        HttpClient upstreamHttp = upstreamClient(config);
-        UpstreamKeyCipher cipher = UpstreamKeyCipher.fromBase64(config.encryptionKeyBase64());
+        HttpClient upstreamHttp = UpstreamHttp.client(config);
         GatewayMetrics metrics = new GatewayMetrics();
         Accounts accounts = new Accounts();
-        KeyCache keys = new KeyCache();
+        KeyCache keys = new KeyCache(config.negativeKeyCacheTtl(), 100_000);
         RateLimiter limiter = new RateLimiter(config.globalRequestsPerMinute(), config.globalBurst());
-        FeedApplier feed = new FeedApplier(accounts, keys, limiter, cipher);
-        ControlPlaneClient control = new ControlPlaneClient(http, config.controlInternalUrl(), config.internalToken(),
+        FeedApplier feed = new FeedApplier(accounts, keys, limiter, UpstreamKeyCipher.fromBase64(config.encryptionKeyBase64()));
+        ControlPlaneClient control = new ControlPlaneClient(controlHttp, config.controlInternalUrl(), config.internalToken(),
                 config.nodeId());
+        feed.askHealsOf(control);
         ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "dexto-background");
             t.setDaemon(true);
@@ -118,37 +120,45 @@ public final class Gateway implements AutoCloseable {
         ModelCatalog models = new ModelCatalog(upstreamHttp, config.upstreamUrl());
         models.refresh();
         models.scheduleRefresh(background, config.modelsRefreshInterval());
-        UsageJournal journal = new UsageJournal(config.journalDir(), config.nodeId(), config.journalRingSize());
+        UsageJournal journal = new UsageJournal(config.journalDir(), config.nodeId(), config.journalRingSize(),
+                config.journalDiskFloorBytes());
         journal.replayRecentSpend(1_000_000, (user, seq, billed) -> accounts.getOrCreate(user).settle(0, billed, seq));
-        CircuitBreaker breaker = new CircuitBreaker(config.breakerFailureThreshold(),
+        background.scheduleWithFixedDelay(journal::checkDisk, 1, 1, TimeUnit.SECONDS);
+        CircuitBreakers breakers = new CircuitBreakers(config.breakerFailureThreshold(), config.breakerMinUsers(),
                 config.breakerOpenDuration().toNanos());
-        metrics.gauge("dexto_gateway_key_cache_size", "API keys held in memory", keys::size);
-        metrics.gauge("dexto_gateway_journal_backlog", "Usage events published but not yet written", journal::backlog);
-        metrics.counterFn("dexto_gateway_journal_dropped", "Usage events dropped because the ring was full",
-                journal::drops);
-        metrics.counterFn("dexto_gateway_journal_written", "Usage events written to the journal", journal::written);
-        metrics.gauge("dexto_gateway_feed_lag_seconds", "Seconds since the control-plane feed last answered",
-                feed::lagSeconds);
-        metrics.gauge("dexto_gateway_circuit_open", "1 while the upstream circuit breaker is open",
-                () -> breaker.isOpen() ? 1 : 0);
-        metrics.gauge("dexto_gateway_models", "Models in the catalogue", () -> models.snapshot().byId().size());
+        ExchangeRegistry exchanges = new ExchangeRegistry();
+        Settler settler = new Settler(journal, metrics);
+        CreditPolicy credit = new CreditPolicy(config.markupBasisPoints(), config.webResultNanos());
+        ChatExchanges chats = new ChatExchanges(
+                new UpstreamClient(UpstreamTarget.parse(config.upstreamUrl()), transport.clientChannel(),
+                        config.upstreamConnectTimeout(), config.upstreamCaFile()),
+                settler, new GenerationLookup(upstreamHttp, config.upstreamUrl()), credit, breakers, feed,
+                new RelayTimeouts(config.upstreamFirstByteTimeout().toNanos(), config.upstreamChunkTimeout().toNanos(),
+                        config.writeStallTimeout().toNanos(), config.orphanTimeout().toNanos()),
+                exchanges, metrics);
+        KeyLookups lookups = new KeyLookups(control::lookupKey, feed, keys, config.maxKeyLookupsInFlight());
+        SslContext ssl = config.tlsEnabled()
+                ? SslContextBuilder.forServer(config.tlsCert().toFile(), config.tlsKey().toFile())
+                        .sslProvider(OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK).build()
+                : null;
+        ClientGate gate = new ClientGate(config.maxConnections(), config.maxConnectionsPerAddress(), ssl != null);
+        BodyBudget bodies = new BodyBudget(config.bodyMemoryBytes());
+        AddressBuckets unauthenticated = new AddressBuckets(config.unauthenticatedPerMinute(),
+                Math.max(1, config.unauthenticatedPerMinute() / 2), 100_000);
+        GatewayInitializer.Steps steps = new GatewayInitializer.Steps(gate,
+                new GatewayInitializer.ClientLimits(config.newConnectionTimeout().toNanos(), config.idleTimeout().toNanos(),
+                        config.headerTimeout().toNanos(), config.bodyTimeout().toNanos(), config.maxHeaderBytes(),
+                        config.maxBodyBytes(), 1 << 20, config.upstreamFirstByteTimeout().toNanos()),
+                ssl, new KeyVerifier(new Authenticator(keys), lookups), unauthenticated, limiter,
+                new AddressBuckets(config.validationsPerMinute(), Math.max(1, config.validationsPerMinute() / 2), 100_000),
+                new AddressBuckets(config.accountCallsPerMinute(), Math.max(1, config.accountCallsPerMinute() / 4), 100_000),
+                bodies, models, credit, settler, chats,
+                new ControlPlaneConnections(config.controlUrl(), transport.clientChannel()),
+                metrics, new AccessLog(), config.topUpUrl(), config.forwardSimHeaders());
+        GatewayGauges.register(metrics, keys, journal, feed, breakers, models, gate, bodies, lookups, exchanges);
 
-        AccessLog accessLog = new AccessLog();
-        Relay relay = new Relay(config, transport, breaker, journal, new CreditPolicy(config.markupBasisPoints()),
-                metrics, accessLog, new GenerationLookup(upstreamHttp, config.upstreamUrl()));
-        KeyCheck keyCheck = new KeyCheck(new Authenticator(keys),
-                new KeyLookups(control, feed, keys, config.negativeKeyCacheTtl().toNanos()));
-        Routes routes = new Routes(
-                new ChatRoute(keyCheck, limiter, models, relay, metrics, config.topUpUrl(), config.forwardSimHeaders()),
-                new ModelsRoute(models), new ValidateRoute(keyCheck), metrics, accessLog);
-
-        SslContext ssl = null;
-        if (config.tlsEnabled()) {
-            ssl = SslContextBuilder.forServer(config.tlsCert().toFile(), config.tlsKey().toFile())
-                    .sslProvider(OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK).build();
-        }
         EventLoopGroup group = transport.newGroup(config.ioThreads(), "dexto-io");
-        EventLoopGroup opsGroup = transport.newGroup(1, "dexto-ops");
+        OpsServer ops = null;
         try {
             Channel server = new ServerBootstrap().group(group).channel(transport.serverChannel())
                     .option(ChannelOption.SO_BACKLOG, 4096)
@@ -156,60 +166,40 @@ public final class Gateway implements AutoCloseable {
                     .childOption(ChannelOption.AUTO_READ, false)
                     // Pooled, not 4.2's adaptive default: its retained slices are recycled objects, which
                     // keeps the relay's chunk framing free of allocation (see ChunkFramer).
-                    .childOption(ChannelOption.ALLOCATOR, io.netty.buffer.PooledByteBufAllocator.DEFAULT)
+                    .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 128 * 1024))
-                    .childHandler(new GatewayInitializer(config, ssl,
-                            new ConnectionLimiter(config.maxConnections(), ssl != null), routes))
+                    .childHandler(new GatewayInitializer(steps))
                     .bind(new InetSocketAddress(config.bindHost(), config.port())).sync().channel();
-            OpsHandler opsHandler = new OpsHandler(metrics, feed::snapshotLoaded);
-            Channel ops = new ServerBootstrap().group(opsGroup).channel(transport.serverChannel())
-                    .option(ChannelOption.SO_REUSEADDR, true)
-                    .childHandler(new ChannelInitializer<Channel>() {
-                        @Override
-                        protected void initChannel(Channel ch) {
-                            ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024), opsHandler);
-                        }
-                    })
-                    .bind(new InetSocketAddress(config.bindHost(), config.opsPort())).sync().channel();
+            ops = OpsServer.start(transport, config.opsBindHost(), config.opsPort(), metrics,
+                    () -> readiness(feed, journal, exchanges));
             FeedClient feedClient = null;
             if (config.startFeed()) {
                 feedClient = new FeedClient(control, feed);
                 feedClient.start();
             }
-            return new Gateway(config, group, opsGroup, server, ops, journal, feed, feedClient, accounts, keys, models,
-                    metrics, breaker, background, transport.name());
+            return new Gateway(config, group, server, ops, journal, feed, feedClient, accounts, models, metrics,
+                    breakers, exchanges, background, transport.name());
         } catch (Exception e) {
+            if (ops != null) {
+                ops.close();
+            }
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            opsGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             journal.close();
             background.shutdownNow();
             throw e;
         }
     }
 
-    /** The JDK client for the upstream's side APIs (models, generation stats), trusting the configured CA. */
-    private static HttpClient upstreamClient(GatewayConfig config) throws Exception {
-        HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5));
-        if (config.upstreamCaFile() != null) {
-            java.security.KeyStore ks = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
-            ks.load(null, null);
-            try (java.io.InputStream in = java.nio.file.Files.newInputStream(config.upstreamCaFile())) {
-                int i = 0;
-                for (java.security.cert.Certificate c : java.security.cert.CertificateFactory.getInstance("X.509")
-                        .generateCertificates(in)) {
-                    ks.setCertificateEntry("ca-" + i++, c);
-                }
-            }
-            javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
-                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(ks);
-            javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
-            ctx.init(null, tmf.getTrustManagers(), null);
-            b.sslContext(ctx);
+    /** Why the node must not get traffic, or null when it may. */
+    private static String readiness(FeedApplier feed, UsageJournal journal, ExchangeRegistry exchanges) {
+        if (exchanges.stopping()) {
+            return "stopping";
         }
-        return b.build();
+        if (!feed.snapshotLoaded()) {
+            return "feed snapshot not loaded";
+        }
+        return journal.unavailableReason();
     }
 
     public int port() {
@@ -217,19 +207,18 @@ public final class Gateway implements AutoCloseable {
     }
 
     public int opsPort() {
-        return ((InetSocketAddress) ops.localAddress()).getPort();
+        return ops.port();
     }
 
     public String url() {
-        return (config.tlsEnabled() ? "https" : "http") + "://" + hostForUrl() + ":" + port();
+        return (config.tlsEnabled() ? "https" : "http") + "://" + hostForUrl(config.bindHost()) + ":" + port();
     }
 
     public String opsUrl() {
-        return "http://" + hostForUrl() + ":" + opsPort();
+        return "http://" + hostForUrl(config.opsBindHost()) + ":" + opsPort();
     }
 
-    private String hostForUrl() {
-        String h = config.bindHost();
+    private static String hostForUrl(String h) {
         return h.equals("0.0.0.0") || h.equals("::") ? "127.0.0.1" : h;
     }
 
@@ -256,7 +245,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     public boolean ready() {
-        return feed.snapshotLoaded();
+        return readiness(feed, journal, exchanges) == null;
     }
 
     public UserAccount account(String userId) {
@@ -272,15 +261,15 @@ public final class Gateway implements AutoCloseable {
     }
 
     public String metricsText() {
-        return new String(metrics.scrape(), java.nio.charset.StandardCharsets.UTF_8);
+        return new String(metrics.scrape(), StandardCharsets.UTF_8);
+    }
+
+    public UsageJournal journal() {
+        return journal;
     }
 
     public long journalWritten() {
         return journal.written();
-    }
-
-    public long journalDrops() {
-        return journal.drops();
     }
 
     public long journalBacklog() {
@@ -288,19 +277,39 @@ public final class Gateway implements AutoCloseable {
     }
 
     public boolean circuitOpen() {
-        return breaker.isOpen();
+        return breakers.anyOpen();
     }
 
-    /** Stops accepting, lets the event loops finish, then drains the journal ring into the queue. */
+    /** Exchanges not settled yet. */
+    public int openExchanges() {
+        return exchanges.open();
+    }
+
+    /**
+     * Stops accepting and refuses new chats, lets open exchanges finish for the grace period, then cuts
+     * the rest (streams end with an error event) and settles each before the journal drains and closes.
+     */
     @Override
     public void close() {
+        exchanges.stop();
         if (feedClient != null) {
             feedClient.close();
         }
         server.close().syncUninterruptibly();
-        ops.close().syncUninterruptibly();
+        try {
+            if (!exchanges.awaitSettled(config.shutdownGrace().toNanos())) {
+                LOG.warn("{} chat requests still open after the {} ms grace period: cutting and settling them",
+                        exchanges.open(), config.shutdownGrace().toMillis());
+                exchanges.cutAll();
+                if (!exchanges.awaitSettled(TimeUnit.SECONDS.toNanos(10))) {
+                    LOG.error("{} chat requests did not settle before shutdown", exchanges.open());
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        ops.close();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        opsGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         background.shutdownNow();
         journal.close();
         LOG.info("gateway stopped; journal drained ({} events written)", journal.written());

@@ -11,6 +11,7 @@ import java.util.Map;
 public record GatewayConfig(
         String bindHost,
         int port,
+        String opsBindHost,
         int opsPort,
         String controlUrl,
         String controlInternalUrl,
@@ -20,26 +21,40 @@ public record GatewayConfig(
         String nodeId,
         Path dataDir,
         int markupBasisPoints,
+        long webResultNanos,
         String topUpUrl,
         Path tlsCert,
         Path tlsKey,
         int ioThreads,
         int maxConnections,
+        int maxConnectionsPerAddress,
         int maxHeaderBytes,
         int maxBodyBytes,
-        Duration requestReadTimeout,
+        long bodyMemoryBytes,
+        Duration newConnectionTimeout,
         Duration idleTimeout,
+        Duration headerTimeout,
+        Duration bodyTimeout,
         Duration upstreamConnectTimeout,
         Duration upstreamFirstByteTimeout,
         Duration upstreamChunkTimeout,
+        Duration writeStallTimeout,
+        Duration orphanTimeout,
+        Duration shutdownGrace,
         long globalRequestsPerMinute,
         long globalBurst,
+        long unauthenticatedPerMinute,
+        long validationsPerMinute,
+        long accountCallsPerMinute,
         Duration negativeKeyCacheTtl,
+        int maxKeyLookupsInFlight,
         Duration modelsRefreshInterval,
         boolean forwardSimHeaders,
         boolean startFeed,
         int journalRingSize,
+        long journalDiskFloorBytes,
         int breakerFailureThreshold,
+        int breakerMinUsers,
         Duration breakerOpenDuration,
         Path upstreamCaFile) {
 
@@ -56,10 +71,23 @@ public record GatewayConfig(
         return tlsCert != null && tlsKey != null;
     }
 
+    /** The settings still at a development default, by environment name (empty in a real deployment). */
+    public java.util.List<String> developmentDefaultsInUse() {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        if (DEV_INTERNAL_TOKEN.equals(internalToken)) {
+            names.add("DEXTO_INTERNAL_TOKEN");
+        }
+        if (DEV_ENCRYPTION_KEY.equals(encryptionKeyBase64)) {
+            names.add("ENCRYPTION_KEY");
+        }
+        return names;
+    }
+
     public static GatewayConfig fromEnv(Map<String, String> env) {
         Builder b = builder();
         b.bindHost = env.getOrDefault("DEXTO_GATEWAY_BIND", "0.0.0.0");
         b.port = intOf(env, "DEXTO_GATEWAY_PORT", 8080);
+        b.opsBindHost = env.getOrDefault("DEXTO_GATEWAY_OPS_BIND", b.opsBindHost);
         b.opsPort = intOf(env, "DEXTO_GATEWAY_OPS_PORT", 8081);
         b.controlUrl = env.getOrDefault("DEXTO_CONTROL_URL", b.controlUrl);
         b.controlInternalUrl = env.getOrDefault("DEXTO_CONTROL_INTERNAL_URL", b.controlUrl);
@@ -69,21 +97,35 @@ public record GatewayConfig(
         b.nodeId = env.getOrDefault("DEXTO_NODE_ID", b.nodeId);
         b.dataDir = Path.of(env.getOrDefault("DEXTO_DATA_DIR", "./.dexto"));
         b.markupBasisPoints = markupOf(env.getOrDefault("DEXTO_MARKUP_PERCENT", "0"));
+        b.webResultNanos = ai.dexto.gateway.common.money.Money.parseUsd(
+                env.getOrDefault("DEXTO_WEB_SEARCH_USD_PER_RESULT", "0.004"));
         b.topUpUrl = env.getOrDefault("DEXTO_TOPUP_URL", b.topUpUrl);
         b.tlsCert = pathOf(env, "DEXTO_TLS_CERT");
         b.tlsKey = pathOf(env, "DEXTO_TLS_KEY");
         b.upstreamCaFile = pathOf(env, "DEXTO_UPSTREAM_CA_FILE");
         b.ioThreads = intOf(env, "DEXTO_GATEWAY_IO_THREADS", b.ioThreads);
         b.maxConnections = intOf(env, "DEXTO_GATEWAY_MAX_CONNECTIONS", b.maxConnections);
+        b.maxConnectionsPerAddress = intOf(env, "DEXTO_GATEWAY_MAX_CONNECTIONS_PER_ADDRESS", b.maxConnectionsPerAddress);
         b.maxHeaderBytes = intOf(env, "DEXTO_GATEWAY_MAX_HEADER_BYTES", b.maxHeaderBytes);
         b.maxBodyBytes = intOf(env, "DEXTO_GATEWAY_MAX_BODY_BYTES", b.maxBodyBytes);
-        b.requestReadTimeout = Duration.ofMillis(intOf(env, "DEXTO_GATEWAY_READ_TIMEOUT_MS", 30_000));
-        b.idleTimeout = Duration.ofMillis(intOf(env, "DEXTO_GATEWAY_IDLE_TIMEOUT_MS", 120_000));
-        b.upstreamConnectTimeout = Duration.ofMillis(intOf(env, "DEXTO_UPSTREAM_CONNECT_TIMEOUT_MS", 5_000));
-        b.upstreamFirstByteTimeout = Duration.ofMillis(intOf(env, "DEXTO_UPSTREAM_FIRST_BYTE_TIMEOUT_MS", 120_000));
-        b.upstreamChunkTimeout = Duration.ofMillis(intOf(env, "DEXTO_UPSTREAM_CHUNK_TIMEOUT_MS", 60_000));
+        b.bodyMemoryBytes = intOf(env, "DEXTO_GATEWAY_BODY_MEMORY_MB", (int) (b.bodyMemoryBytes >> 20)) * (1L << 20);
+        b.newConnectionTimeout = millis(env, "DEXTO_GATEWAY_NEW_CONNECTION_TIMEOUT_MS", b.newConnectionTimeout);
+        b.idleTimeout = millis(env, "DEXTO_GATEWAY_IDLE_TIMEOUT_MS", b.idleTimeout);
+        b.headerTimeout = millis(env, "DEXTO_GATEWAY_HEADER_TIMEOUT_MS", b.headerTimeout);
+        b.bodyTimeout = millis(env, "DEXTO_GATEWAY_BODY_TIMEOUT_MS", b.bodyTimeout);
+        b.upstreamConnectTimeout = millis(env, "DEXTO_UPSTREAM_CONNECT_TIMEOUT_MS", b.upstreamConnectTimeout);
+        b.upstreamFirstByteTimeout = millis(env, "DEXTO_UPSTREAM_FIRST_BYTE_TIMEOUT_MS", b.upstreamFirstByteTimeout);
+        b.upstreamChunkTimeout = millis(env, "DEXTO_UPSTREAM_CHUNK_TIMEOUT_MS", b.upstreamChunkTimeout);
+        b.writeStallTimeout = millis(env, "DEXTO_GATEWAY_WRITE_STALL_TIMEOUT_MS", b.writeStallTimeout);
+        b.orphanTimeout = millis(env, "DEXTO_UPSTREAM_ORPHAN_TIMEOUT_MS", b.orphanTimeout);
+        b.shutdownGrace = millis(env, "DEXTO_GATEWAY_SHUTDOWN_GRACE_MS", b.shutdownGrace);
         b.globalRequestsPerMinute = intOf(env, "DEXTO_GLOBAL_REQUESTS_PER_MINUTE", 10_000);
         b.globalBurst = intOf(env, "DEXTO_GLOBAL_BURST", (int) Math.max(1, b.globalRequestsPerMinute / 6));
+        b.unauthenticatedPerMinute = intOf(env, "DEXTO_UNAUTHENTICATED_PER_MINUTE", (int) b.unauthenticatedPerMinute);
+        b.validationsPerMinute = intOf(env, "DEXTO_VALIDATIONS_PER_MINUTE", (int) b.validationsPerMinute);
+        b.accountCallsPerMinute = intOf(env, "DEXTO_ACCOUNT_CALLS_PER_MINUTE", (int) b.accountCallsPerMinute);
+        b.journalDiskFloorBytes = intOf(env, "DEXTO_JOURNAL_DISK_FLOOR_MB", (int) (b.journalDiskFloorBytes >> 20))
+                * (1L << 20);
         // off unless asked for: X-Sim-* headers only mean something to the simulator
         b.forwardSimHeaders = "true".equalsIgnoreCase(env.getOrDefault("DEXTO_FORWARD_SIM_HEADERS", "false"));
         return b.build();
@@ -99,6 +141,10 @@ public record GatewayConfig(
         return v == null || v.isBlank() ? fallback : Integer.parseInt(v.trim());
     }
 
+    private static Duration millis(Map<String, String> env, String name, Duration fallback) {
+        return Duration.ofMillis(intOf(env, name, (int) fallback.toMillis()));
+    }
+
     private static Path pathOf(Map<String, String> env, String name) {
         String v = env.get(name);
         return v == null || v.isBlank() ? null : Path.of(v);
@@ -112,9 +158,10 @@ public record GatewayConfig(
     public static final class Builder {
         public String bindHost = "127.0.0.1";
         public int port = 8080;
+        /** The ops port (/metrics, /ready) is for the node's operators: loopback unless configured. */
+        public String opsBindHost = "127.0.0.1";
         public int opsPort = 8081;
         public String controlUrl = "http://127.0.0.1:8082";
-        /** The control plane's internal port (feed, key lookups); null: {@link #controlUrl}. */
         public String controlInternalUrl;
         public String internalToken = DEV_INTERNAL_TOKEN;
         public String encryptionKeyBase64 = DEV_ENCRYPTION_KEY;
@@ -122,31 +169,48 @@ public record GatewayConfig(
         public String nodeId = "local-1";
         public Path dataDir = Path.of("./.dexto");
         public int markupBasisPoints = 0;
+        /** OpenRouter's web plugin: $4 per 1,000 results. */
+        public long webResultNanos = 4_000_000;
         public String topUpUrl = "https://dexto.ai/billing";
         public Path tlsCert;
         public Path tlsKey;
         public int ioThreads = Runtime.getRuntime().availableProcessors();
         public int maxConnections = 10_000;
+        public int maxConnectionsPerAddress = 512;
         public int maxHeaderBytes = 16 * 1024;
         public int maxBodyBytes = 4 * 1024 * 1024;
-        public Duration requestReadTimeout = Duration.ofSeconds(30);
-        public Duration idleTimeout = Duration.ofSeconds(120);
+        public long bodyMemoryBytes = 256L << 20;
+        public Duration newConnectionTimeout = Duration.ofSeconds(10);
+        public Duration idleTimeout = Duration.ofSeconds(60);
+        public Duration headerTimeout = Duration.ofSeconds(10);
+        public Duration bodyTimeout = Duration.ofSeconds(30);
         public Duration upstreamConnectTimeout = Duration.ofSeconds(5);
         public Duration upstreamFirstByteTimeout = Duration.ofSeconds(120);
         public Duration upstreamChunkTimeout = Duration.ofSeconds(60);
+        public Duration writeStallTimeout = Duration.ofSeconds(30);
+        public Duration orphanTimeout = Duration.ofMinutes(10);
+        public Duration shutdownGrace = Duration.ofSeconds(10);
         public long globalRequestsPerMinute = 10_000;
         public long globalBurst = 1_000;
-        public Duration negativeKeyCacheTtl = Duration.ofSeconds(5);
+        public long unauthenticatedPerMinute = 120;
+        public long validationsPerMinute = 120;
+        public long accountCallsPerMinute = 600;
+        public Duration negativeKeyCacheTtl = Duration.ofSeconds(60);
+        public int maxKeyLookupsInFlight = 64;
         public Duration modelsRefreshInterval = Duration.ofHours(1);
         public boolean forwardSimHeaders;
         public boolean startFeed = true;
-        public int journalRingSize = 1 << 14;
+        public int journalRingSize = 1 << 16;
+        public long journalDiskFloorBytes = 256L << 20;
         public int breakerFailureThreshold = 5;
+        public int breakerMinUsers = 3;
         public Duration breakerOpenDuration = Duration.ofSeconds(5);
         /** Extra trust anchors (PEM) for an https upstream; null: the JVM's default trust store. */
         public Path upstreamCaFile;
         public Builder upstreamCaFile(Path p) { upstreamCaFile = p; return this; }
-        public Builder breaker(int failures, Duration open) { breakerFailureThreshold = failures; breakerOpenDuration = open; return this; }
+        public Builder breaker(int failures, int minUsers, Duration open) {
+            breakerFailureThreshold = failures; breakerMinUsers = minUsers; breakerOpenDuration = open; return this;
+        }
 
         public Builder port(int p) { port = p; return this; }
         public Builder opsPort(int p) { opsPort = p; return this; }
@@ -159,20 +223,23 @@ public record GatewayConfig(
         public Builder ioThreads(int n) { ioThreads = n; return this; }
         public Builder maxConnections(int n) { maxConnections = n; return this; }
         public Builder maxBodyBytes(int n) { maxBodyBytes = n; return this; }
-        public Builder requestReadTimeout(Duration d) { requestReadTimeout = d; return this; }
+        public Builder bodyTimeout(Duration d) { bodyTimeout = d; return this; }
         public Builder upstreamFirstByteTimeout(Duration d) { upstreamFirstByteTimeout = d; return this; }
         public Builder upstreamChunkTimeout(Duration d) { upstreamChunkTimeout = d; return this; }
         public Builder globalLimit(long perMinute, long burst) { globalRequestsPerMinute = perMinute; globalBurst = burst; return this; }
         public Builder tls(Path cert, Path key) { tlsCert = cert; tlsKey = key; return this; }
 
         public GatewayConfig build() {
-            return new GatewayConfig(bindHost, port, opsPort, controlUrl,
-                    controlInternalUrl == null ? controlUrl : controlInternalUrl, internalToken, encryptionKeyBase64,
-                    upstreamUrl, nodeId, dataDir, markupBasisPoints, topUpUrl, tlsCert, tlsKey, ioThreads,
-                    maxConnections, maxHeaderBytes, maxBodyBytes, requestReadTimeout, idleTimeout,
-                    upstreamConnectTimeout, upstreamFirstByteTimeout, upstreamChunkTimeout,
-                    globalRequestsPerMinute, globalBurst, negativeKeyCacheTtl, modelsRefreshInterval,
-                    forwardSimHeaders, startFeed, journalRingSize, breakerFailureThreshold, breakerOpenDuration, upstreamCaFile);
+            return new GatewayConfig(bindHost, port, opsBindHost, opsPort, controlUrl,
+                    controlInternalUrl != null ? controlInternalUrl : controlUrl, internalToken, encryptionKeyBase64,
+                    upstreamUrl, nodeId, dataDir, markupBasisPoints, webResultNanos, topUpUrl, tlsCert, tlsKey,
+                    ioThreads, maxConnections, maxConnectionsPerAddress, maxHeaderBytes, maxBodyBytes, bodyMemoryBytes,
+                    newConnectionTimeout, idleTimeout, headerTimeout, bodyTimeout, upstreamConnectTimeout,
+                    upstreamFirstByteTimeout, upstreamChunkTimeout, writeStallTimeout, orphanTimeout, shutdownGrace,
+                    globalRequestsPerMinute, globalBurst, unauthenticatedPerMinute, validationsPerMinute,
+                    accountCallsPerMinute, negativeKeyCacheTtl, maxKeyLookupsInFlight, modelsRefreshInterval,
+                    forwardSimHeaders, startFeed, journalRingSize, journalDiskFloorBytes, breakerFailureThreshold,
+                    breakerMinUsers, breakerOpenDuration, upstreamCaFile);
         }
     }
 }

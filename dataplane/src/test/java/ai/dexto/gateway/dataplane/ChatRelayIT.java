@@ -2,7 +2,6 @@ package ai.dexto.gateway.dataplane;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.dexto.gateway.common.money.Money;
@@ -24,7 +23,7 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ChatRelayIT {
     static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
-    static final Pattern COST_LINE = Pattern.compile(": x-dexto-cost-usd=([0-9.]+)\n\n");
+    static final Pattern COST_LINE = Pattern.compile(": x-dexto-cost-usd=([0-9.]+)\n: x-dexto-credits-remaining=([0-9.]+)\n\n");
 
     GatewayFixture f;
     String key;
@@ -51,7 +50,8 @@ class ChatRelayIT {
         assertEquals(Money.format(expected), r.headers().firstValue("x-dexto-cost-usd").orElseThrow());
         String requestId = r.headers().firstValue("x-dexto-request-id").orElseThrow();
         assertEquals('7', requestId.charAt(14), "UUIDv7");
-        assertNotNull(r.headers().firstValue("x-dexto-credits-remaining").orElse(null));
+        assertEquals(Money.format(before - expected), r.headers().firstValue("x-dexto-credits-remaining").orElseThrow(),
+                "the balance after this request, not after its worst case");
         assertTrue(r.headers().firstValue("x-ratelimit-limit-requests").isPresent());
 
         UsageEvent e = f.awaitEvent(requestId);
@@ -70,6 +70,7 @@ class ChatRelayIT {
 
     @Test
     void streamedAnswerIsRelayedWithCostCommentBeforeDone() throws Exception {
+        long before = f.gateway.account("user-relay").spendable();
         HttpResponse<String> r = f.chat(key, GatewayFixture.body(true, 30));
         assertEquals(200, r.statusCode(), r.body());
         assertTrue(r.headers().firstValue("content-type").orElse("").startsWith("text/event-stream"));
@@ -85,6 +86,9 @@ class ChatRelayIT {
         JsonNode usage = JSON.readTree(usageLine.substring(6)).path("usage");
         long expected = Money.parseUsd(usage.path("cost").decimalValue().toPlainString());
         assertEquals(Money.format(expected), m.group(1));
+        assertEquals(Money.format(before - expected), m.group(2), "the balance after the request, in the stream");
+        assertEquals(Money.format(before), r.headers().firstValue("x-dexto-credits-remaining").orElseThrow(),
+                "a stream's header leaves before its cost is known: the balance when it started");
         assertEquals(20, body.lines().filter(l -> l.contains("\"delta\":{\"role\":\"assistant\",\"content\":\"")
                 && !l.contains("finish_reason\":\"")).count() - 1, 1, "every token chunk relayed");
 

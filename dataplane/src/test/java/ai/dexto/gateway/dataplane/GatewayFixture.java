@@ -11,6 +11,7 @@ import ai.dexto.gateway.common.usage.StringCache;
 import ai.dexto.gateway.common.usage.UsageEvent;
 import ai.dexto.gateway.common.usage.UsageEventCodec;
 import ai.dexto.gateway.common.usage.UsageQueues;
+import ai.dexto.gateway.common.usage.UsageStatus;
 import ai.dexto.gateway.sim.Sim;
 import ai.dexto.gateway.sim.SimConfig;
 import java.net.URI;
@@ -56,7 +57,7 @@ final class GatewayFixture implements AutoCloseable {
         Path dir = Files.createTempDirectory("dexto-dp-");
         GatewayConfig.Builder b = GatewayConfig.builder().port(0).opsPort(0).upstreamUrl(sim.openRouterBaseUrl())
                 .controlUrl("http://127.0.0.1:1").dataDir(dir).startFeed(false).ioThreads(2)
-                .breaker(1000, Duration.ofSeconds(5));
+                .breaker(1000, 1, Duration.ofSeconds(5));
         b.forwardSimHeaders = true; // tests drive the simulator's faults per request
         tweak.accept(b);
         Gateway gateway = Gateway.start(b.build());
@@ -139,28 +140,29 @@ final class GatewayFixture implements AutoCloseable {
         return events;
     }
 
-    /** Events of one request id. */
+    /** Final events (not the streams' in-flight records) of one request id. */
     List<UsageEvent> eventsOf(String requestId, int atLeastTotal) throws InterruptedException {
         List<UsageEvent> out = new ArrayList<>();
         for (UsageEvent e : journal(atLeastTotal)) {
-            if (e.requestId().equals(requestId)) {
+            if (e.requestId().equals(requestId) && e.status != UsageStatus.IN_FLIGHT) {
                 out.add(e);
             }
         }
         return out;
     }
 
+    /** The final event of a request, once it is written. */
     UsageEvent awaitEvent(String requestId) throws InterruptedException {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (System.nanoTime() < deadline) {
             for (UsageEvent e : journal(0)) {
-                if (e.requestId().equals(requestId)) {
+                if (e.requestId().equals(requestId) && e.status != UsageStatus.IN_FLIGHT) {
                     return e;
                 }
             }
             Thread.sleep(50);
         }
-        throw new AssertionError("no usage event for " + requestId);
+        throw new AssertionError("no final usage event for " + requestId);
     }
 
     @Override

@@ -12,10 +12,16 @@ public enum UsageStatus {
     TIMEOUT(3),
     REJECTED(4),
     /** Cut by a gateway stop after its grace period (schema v3). */
-    SHUTDOWN(5);
+    SHUTDOWN(5),
+    /**
+     * Not an ending: the intent record a gateway journals as soon as a stream's generation id is known
+     * (billed 0, cost pending). The request's final record (same request id) completes it; if none
+     * comes (the node was killed), the control plane settles the generation from the upstream's record.
+     */
+    IN_FLIGHT(6);
 
     private static final UsageStatus[] BY_CODE = {COMPLETED, CLIENT_ABORTED, UPSTREAM_ERROR, TIMEOUT, REJECTED,
-        SHUTDOWN};
+        SHUTDOWN, IN_FLIGHT};
     /** The highest code a version-2 reader knows. */
     private static final int LAST_VERSION_2_CODE = REJECTED.code;
 

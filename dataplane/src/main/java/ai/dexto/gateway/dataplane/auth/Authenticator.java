@@ -50,7 +50,7 @@ public final class Authenticator {
     }
 
     /** Checks an {@code Authorization} header value; the entry (if any) is left in {@code s}. */
-    public AuthResult authenticate(String authorization, Scratch s, long nowNanos) {
+    public AuthResult authenticate(String authorization, Scratch s) {
         s.entry = null;
         if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             return authorization == null ? AuthResult.MISSING : AuthResult.MALFORMED;
@@ -62,7 +62,7 @@ public final class Authenticator {
         hash(key, s);
         KeyEntry entry = cache.get(s.probe);
         if (entry == null) {
-            return cache.knownUnknown(s.probe, nowNanos) ? AuthResult.UNKNOWN : AuthResult.MISS;
+            return cache.knownUnknown(s.probe) ? AuthResult.UNKNOWN : AuthResult.MISS;
         }
         s.entry = entry;
         return entry.active() ? AuthResult.OK : AuthResult.REVOKED;

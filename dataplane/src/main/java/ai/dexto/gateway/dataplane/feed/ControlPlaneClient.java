@@ -17,9 +17,9 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The control plane's {@code /internal/*} API as the data plane uses it: feed snapshot, long-polled
- * changes, and the one key question on a cache miss. JDK HttpClient; never called on an event loop
- * except {@link #lookupKey}, which is asynchronous.
+ * The control plane's {@code /internal/*} API (its internal port) as the data plane uses it: feed
+ * snapshot, long-polled changes, the one key question on a cache miss, and the upstream-key heal.
+ * JDK HttpClient; the blocking calls run on the feed thread, the others are asynchronous.
  */
 public final class ControlPlaneClient {
     private final HttpClient http;
@@ -42,6 +42,30 @@ public final class ControlPlaneClient {
     public FeedChanges changes(long since, int waitSeconds) throws IOException, InterruptedException {
         return get("/internal/feed/changes?node=" + node + "&since=" + since + "&wait=" + waitSeconds,
                 Duration.ofSeconds(waitSeconds + 10L), FeedChanges.class);
+    }
+
+    /**
+     * {@code POST /internal/users/{id}/upstream-key/heal}: completes with the user's sealed upstream key
+     * after the heal (a new one, or the current one if another node healed it first); exceptionally when
+     * the control plane refuses or cannot answer.
+     */
+    public CompletableFuture<String> healUpstreamKey(String userId, String refusedSealed) {
+        String body = "{\"rejected\":" + mapper.valueToTree(refusedSealed).toString() + "}";
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/internal/users/"
+                        + URLEncoder.encode(userId, StandardCharsets.UTF_8) + "/upstream-key/heal?node=" + node))
+                .timeout(Duration.ofSeconds(10)).header("Authorization", bearer)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).thenApply(r -> {
+            if (r.statusCode() != 200) {
+                throw new IllegalStateException("upstream-key heal answered " + r.statusCode());
+            }
+            try {
+                return mapper.readTree(r.body()).path("upstream_key_ciphertext").asText(null);
+            } catch (IOException e) {
+                throw new IllegalStateException("upstream-key heal unreadable", e);
+            }
+        });
     }
 
     /** Completes with the lookup, empty on 404, exceptionally when the control plane cannot answer. */

@@ -7,24 +7,29 @@ import ai.dexto.gateway.common.feed.FeedSnapshot;
 import ai.dexto.gateway.common.feed.FeedTier;
 import ai.dexto.gateway.common.feed.FeedUser;
 import ai.dexto.gateway.common.feed.KeyLookup;
+import ai.dexto.gateway.dataplane.account.Accounts;
+import ai.dexto.gateway.dataplane.account.UpstreamKeyHealer;
+import ai.dexto.gateway.dataplane.account.UserAccount;
+import ai.dexto.gateway.dataplane.auth.KeyApplier;
 import ai.dexto.gateway.dataplane.auth.KeyCache;
 import ai.dexto.gateway.dataplane.auth.KeyEntry;
 import ai.dexto.gateway.dataplane.auth.KeyHash;
-import ai.dexto.gateway.dataplane.credit.Accounts;
-import ai.dexto.gateway.dataplane.credit.UserAccount;
 import ai.dexto.gateway.dataplane.ratelimit.RateLimiter;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one code path that turns feed messages (snapshot, changes, a key lookup's answer) into the
- * in-memory state the event loops read: accounts, keys, tiers. Upstream keys are opened here, off the
- * event loop, once per ciphertext. Called from the feed thread (and tests); never from an event loop.
+ * The one code path that turns the control plane's answers (feed snapshot, changes, a key lookup, an
+ * upstream-key heal) into the in-memory state the event loops read: accounts, keys, tiers. A key is
+ * never replaced by an older version of itself, and a lookup's answer never replaces what the feed
+ * delivered, so a slow lookup cannot undo a revocation. Sealed upstream keys are stored as they come
+ * and opened on first use ({@link UserAccount#upstreamKey()}). Never called on an event loop.
  */
-public final class FeedApplier {
+public final class FeedApplier implements KeyApplier, UpstreamKeyHealer {
     private static final Logger LOG = LoggerFactory.getLogger(FeedApplier.class);
 
     private final Accounts accounts;
@@ -36,12 +41,18 @@ public final class FeedApplier {
     private volatile boolean snapshotLoaded;
 
     private final UserAccount.KeyOpener opener = this::open;
+    private volatile ControlPlaneClient control;
 
     public FeedApplier(Accounts accounts, KeyCache keys, RateLimiter limiter, UpstreamKeyCipher cipher) {
         this.accounts = accounts;
         this.keys = keys;
         this.limiter = limiter;
         this.cipher = cipher;
+    }
+
+    /** The control plane heals are asked of (none in tests that seed state by hand). */
+    public void askHealsOf(ControlPlaneClient client) {
+        this.control = client;
     }
 
     public synchronized void apply(FeedSnapshot snapshot) {
@@ -67,13 +78,29 @@ public final class FeedApplier {
         lastAppliedAtNanos = System.nanoTime();
     }
 
-    /** The control plane's answer to a cache miss. */
+    /** The control plane's answer to a cache miss: fills the miss, never overrides the feed. */
+    @Override
     public synchronized KeyEntry apply(KeyLookup lookup) {
-        if (lookup.user() != null) {
+        if (lookup.user() != null && accounts.get(lookup.user().userId()) == null) {
             applyUser(lookup.user());
         }
-        KeyHash hash = applyKey(lookup.key());
-        return keys.get(hash);
+        FeedKey key = lookup.key();
+        return keys.putIfAbsent(KeyHash.ofHex(key.keyHash()), entry(key));
+    }
+
+    /**
+     * Asks the control plane to re-mint the user's upstream key the upstream refused, and takes the
+     * new sealed key; true when the account now holds a different key.
+     */
+    @Override
+    public CompletableFuture<Boolean> heal(UserAccount account) {
+        ControlPlaneClient c = control;
+        String refused = account.sealedUpstreamKey();
+        if (c == null || refused == null) {
+            return CompletableFuture.completedFuture(false);
+        }
+        return c.healUpstreamKey(account.userId(), refused)
+                .thenApply(sealed -> sealed != null && account.replaceSealedKey(sealed, opener));
     }
 
     /** An empty feed still counts as contact (for the lag metric). */
@@ -120,9 +147,12 @@ public final class FeedApplier {
 
     private KeyHash applyKey(FeedKey key) {
         KeyHash hash = KeyHash.ofHex(key.keyHash());
-        UserAccount account = accounts.getOrCreate(key.userId());
-        keys.put(hash, new KeyEntry(key.keyId(), account, key.isActive()));
+        keys.put(hash, entry(key));
         return hash;
+    }
+
+    private KeyEntry entry(FeedKey key) {
+        return new KeyEntry(key.keyId(), accounts.getOrCreate(key.userId()), key.isActive(), key.version());
     }
 
     private static <T> List<T> nonNull(List<T> list) {

@@ -4,20 +4,17 @@ import ai.dexto.gateway.common.usage.StringCache;
 import ai.dexto.gateway.common.usage.UsageEvent;
 import ai.dexto.gateway.common.usage.UsageEventCodec;
 import ai.dexto.gateway.common.usage.UsageQueues;
-import com.lmax.disruptor.EventHandler;
-import com.lmax.disruptor.EventTranslatorOneArg;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.SleepingWaitStrategy;
 import com.lmax.disruptor.TimeoutException;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ChronicleQueue;
-import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.TailerDirection;
 import net.openhft.chronicle.wire.DocumentContext;
@@ -25,111 +22,177 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Step 7's hand-off: event loops publish into a preallocated Disruptor ring with
- * {@code tryPublishEvent} (never blocking; a full ring is counted as a drop), and one writer thread
- * appends each event to this node's Chronicle Queue.
+ * This node's usage journal: a preallocated Disruptor ring that event loops publish into without
+ * blocking, and one writer thread ({@link JournalWriter}) that appends each event to the node's
+ * Chronicle Queue. It only journals; what an event says is decided by the credit code.
+ *
+ * <p><b>Admission, not hope.</b> A request may run only once its events are sure to fit: it
+ * {@link #admit}s ring capacity before it is served and every later {@link #claim} draws on that,
+ * so a served request can never find the ring full. While the journal cannot write (the writer's
+ * appender failing, or free disk below the floor) admission is refused, so the node turns unready
+ * and refuses new chats instead of serving them unbilled; requests already admitted still publish
+ * into their reserved capacity and are written once the cause goes (the writer retries the same
+ * event until it succeeds).
  *
  * <p>{@code nodeSequence} is the ring sequence plus the last sequence found in the queue at start:
- * the single consumer writes in ring order, so sequences in the queue increase strictly, across
- * restarts too. The account is settled inside the translator, under the event's sequence, before the
- * event becomes visible to the writer, so the control plane can never apply a sequence this node has
- * not yet counted.
+ * the single writer appends in ring order, so sequences in the queue increase strictly, across
+ * restarts too, and {@link #nodeSequence} is known at claim time, before the event is visible.
  */
 public final class UsageJournal implements AutoCloseable {
-    /**
-     * An idle writer sleeps this long between looks at the ring. The default strategy spins, yields,
-     * then parks ~100 ns at a time: a thread always runnable, competing with the event loops for the
-     * cores. Nothing waits on the writer (publishing never blocks, the journal is read later), so a
-     * millisecond's delay costs nothing; each wake-up writes everything published meanwhile.
-     */
-    private static final long WRITER_SLEEP_NANOS = 1_000_000;
-
     private static final Logger LOG = LoggerFactory.getLogger(UsageJournal.class);
 
     private final ChronicleQueue queue;
     private final Disruptor<UsageEvent> disruptor;
     private final RingBuffer<UsageEvent> ring;
+    private final JournalWriter writer;
+    private final DiskFloor disk;
     private final String nodeId;
     private final long baseSequence;
-    private final AtomicLong drops = new AtomicLong();
-    private final AtomicLong written = new AtomicLong();
-    private final EventTranslatorOneArg<UsageEvent, Settlement> translator = this::translate;
+    /** Ring slots promised to admitted requests and not yet claimed. */
+    private final AtomicLong admitted = new AtomicLong();
+    private final AtomicLong refused = new AtomicLong();
 
-    public UsageJournal(Path directory, String nodeId, int ringSize) throws java.io.IOException {
+    public UsageJournal(Path directory, String nodeId, int ringSize, long diskFloorBytes) throws IOException {
         Files.createDirectories(directory);
         this.nodeId = nodeId;
         this.queue = UsageQueues.open(directory);
         this.baseSequence = lastSequence(queue);
-        this.disruptor = new Disruptor<>(UsageEvent::new, ringSize,
-                r -> {
-                    Thread t = new Thread(r, "dexto-journal");
-                    t.setDaemon(true);
-                    return t;
-                }, ProducerType.MULTI, new SleepingWaitStrategy(0, WRITER_SLEEP_NANOS));
-        Writer writer = new Writer();
+        this.disk = new DiskFloor(directory, diskFloorBytes);
+        this.writer = new JournalWriter(queue);
+        this.disruptor = new Disruptor<>(UsageEvent::new, ringSize, r -> {
+            Thread t = new Thread(r, "dexto-journal");
+            t.setDaemon(true);
+            return t;
+        }, ProducerType.MULTI, new SleepingWaitStrategy(0, JournalWriter.IDLE_SLEEP_NANOS));
         disruptor.handleEventsWith(writer);
         this.ring = disruptor.start();
-        try {
-            // The appender must exist (created on the writer thread) before anything can be published.
-            if (!writer.started.await(10, TimeUnit.SECONDS)) {
-                throw new java.io.IOException("journal writer did not start");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.IOException("interrupted while starting the journal writer", e);
-        }
+        writer.awaitStarted();
         LOG.info("journal {} resumes after nodeSequence {}", directory, baseSequence);
     }
 
-    /** Settles the account and publishes; false (reservation released, drop counted) when the ring is full. */
-    public boolean publish(Settlement settlement) {
-        if (ring.tryPublishEvent(translator, settlement)) {
-            return true;
+    /**
+     * Reserves room for {@code events} events of one request; false (nothing reserved) while the
+     * journal cannot write or the ring is full.
+     */
+    public boolean admit(int events) {
+        if (!available()) {
+            refused.incrementAndGet();
+            return false;
         }
-        long dropped = drops.incrementAndGet();
-        settlement.account.release(settlement.reservedNanos);
-        if ((dropped & (dropped - 1)) == 0) {
-            // 1st, 2nd, 4th, 8th…: loud without flooding the log when the writer is stuck.
-            LOG.error("journal ring full: usage event of request {} dropped ({} drops so far)",
-                    settlement.draft.requestId(), dropped);
+        while (true) {
+            long a = admitted.get();
+            if (a + events > ring.remainingCapacity()) {
+                refused.incrementAndGet();
+                return false;
+            }
+            if (admitted.compareAndSet(a, a + events)) {
+                return true;
+            }
         }
-        return false;
     }
 
-    private void translate(UsageEvent slot, long sequence, Settlement s) {
-        long nodeSequence = baseSequence + sequence + 1;
-        s.account.settle(s.reservedNanos, s.draft.billedCostNanos, nodeSequence);
-        slot.copyFrom(s.draft);
-        slot.nodeId = nodeId;
-        slot.nodeSequence = nodeSequence;
+    /** Gives back admitted room a request did not use. */
+    public void unadmit(int events) {
+        admitted.addAndGet(-events);
+    }
+
+    /** Claims one admitted slot; fill {@link #slot} then {@link #publish}. Never fails for admitted room. */
+    public long claim() {
+        long seq = ring.next();
+        admitted.decrementAndGet(); // after next(): the room moved from "admitted" into the ring
+        return seq;
+    }
+
+    public UsageEvent slot(long sequence) {
+        return ring.get(sequence);
+    }
+
+    /** The {@code nodeSequence} the event in {@code sequence} is written under. */
+    public long nodeSequence(long sequence) {
+        return baseSequence + sequence + 1;
+    }
+
+    /** Makes a claimed, filled slot visible to the writer. */
+    public void publish(long sequence) {
+        UsageEvent e = ring.get(sequence);
+        e.nodeId = nodeId;
+        e.nodeSequence = nodeSequence(sequence);
+        ring.publish(sequence);
+    }
+
+    /** Whether new requests may be admitted: the writer is writing and the disk is above its floor. */
+    public boolean available() {
+        return writer.healthy() && disk.aboveFloor();
+    }
+
+    /** Why the journal is unavailable, for logs and {@code /ready}; null when available. */
+    public String unavailableReason() {
+        if (!writer.healthy()) {
+            return "journal writer failing: " + writer.lastError();
+        }
+        if (!disk.aboveFloor()) {
+            return "journal disk below its floor of " + disk.floorBytes() + " bytes free";
+        }
+        return null;
+    }
+
+    /** Re-reads the free disk space (the gateway calls this every second). */
+    public void checkDisk() {
+        boolean was = disk.aboveFloor();
+        disk.check();
+        if (was != disk.aboveFloor()) {
+            if (was) {
+                LOG.error("journal unavailable: {}; new chat requests are refused", unavailableReason());
+            } else {
+                LOG.info("journal disk back above its floor; admitting requests again");
+            }
+        }
     }
 
     public long backlog() {
         return ring.getBufferSize() - ring.remainingCapacity();
     }
 
-    public long drops() {
-        return drops.get();
+    public long admittedSlots() {
+        return admitted.get();
+    }
+
+    public long refusedAdmissions() {
+        return refused.get();
     }
 
     public long written() {
-        return written.get();
+        return writer.written();
+    }
+
+    public long writeFailures() {
+        return writer.failures();
     }
 
     public long lastPublishedSequence() {
         return baseSequence + ring.getCursor() + 1;
     }
 
-    /** Drains what was published (up to 5 s), then closes the queue. */
-    @Override
-    public void close() {
+    /** Test hook for the fault tests: the writer's appends fail while set, as on an I/O error. */
+    public void injectWriteFailures(boolean failing) {
+        writer.injectFailures(failing);
+    }
+
+    /** Drains what was published (up to {@code drainSeconds}), then closes the queue. */
+    public void close(long drainSeconds) {
         try {
-            disruptor.shutdown(5, TimeUnit.SECONDS);
+            disruptor.shutdown(drainSeconds, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
-            LOG.error("journal did not drain within 5 s; {} events left", backlog());
+            LOG.error("journal did not drain within {} s; {} events left unwritten", drainSeconds, backlog());
+            writer.stop();
             disruptor.halt();
         }
         queue.close();
+    }
+
+    @Override
+    public void close() {
+        close(5);
     }
 
     /** One journaled charge, as replayed at start. */
@@ -168,40 +231,6 @@ public final class UsageJournal implements AutoCloseable {
             }
             UsageEventCodec.read(dc.wire().bytes(), last, new StringCache(16));
             return last.nodeSequence;
-        }
-    }
-
-    private final class Writer implements EventHandler<UsageEvent> {
-        private final java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
-        private ExcerptAppender appender;
-        /**
-         * Events are encoded on the heap, then copied into the mapped file in one write: each field
-         * written straight into mapped bytes pays Chronicle's closed and thread-safety checks (the
-         * profile showed the encoding as most of this thread's time).
-         */
-        private final Bytes<byte[]> encoded = Bytes.allocateElasticOnHeap(512);
-
-        @Override
-        public void onStart() {
-            appender = queue.createAppender();
-            started.countDown();
-        }
-
-        @Override
-        public void onEvent(UsageEvent event, long sequence, boolean endOfBatch) {
-            encoded.clear();
-            UsageEventCodec.write(event, encoded);
-            try (DocumentContext dc = appender.writingDocument()) {
-                dc.wire().bytes().write(encoded);
-            }
-            written.incrementAndGet();
-        }
-
-        @Override
-        public void onShutdown() {
-            if (appender != null) {
-                appender.close();
-            }
         }
     }
 }

@@ -94,15 +94,36 @@ public final class ModelCatalog {
             if (id == null || !pricing.has("prompt") || !pricing.has("completion")) {
                 continue;
             }
-            long prompt = Money.parsePicoUsdPerToken(pricing.path("prompt").asText());
-            long completion = Money.parsePicoUsdPerToken(pricing.path("completion").asText());
-            long context = m.path("context_length").asLong(0);
-            long maxCompletion = m.path("top_provider").path("max_completion_tokens").asLong(0);
-            byId.put(id, new ModelInfo(id, prompt, completion, context, maxCompletion));
+            try {
+                byId.put(id, new ModelInfo(id, pico(pricing, "prompt"), pico(pricing, "completion"),
+                        pico(pricing, "internal_reasoning"), nanos(pricing, "request"), nanos(pricing, "image"),
+                        nanos(pricing, "web_search"), m.path("context_length").asLong(0),
+                        m.path("top_provider").path("max_completion_tokens").asLong(0)));
+            } catch (RuntimeException unpriceable) {
+                // a price we cannot read exactly (negative, "-1" for "varies"): the model is not served
+                LOG.warn("model {} skipped: unreadable pricing ({})", id, unpriceable.getMessage());
+            }
         }
         String etag = "\"" + ApiKeys.hashHex(new String(body, java.nio.charset.StandardCharsets.ISO_8859_1))
                 .substring(0, 32) + "\"";
         return new Snapshot(body, etag, Map.copyOf(byId));
+    }
+
+    private static long pico(JsonNode pricing, String field) {
+        JsonNode v = pricing.path(field);
+        return v.isMissingNode() || v.isNull() ? 0 : nonNegative(Money.parsePicoUsdPerToken(v.asText()));
+    }
+
+    private static long nanos(JsonNode pricing, String field) {
+        JsonNode v = pricing.path(field);
+        return v.isMissingNode() || v.isNull() ? 0 : nonNegative(Money.parseUsd(v.asText()));
+    }
+
+    private static long nonNegative(long v) {
+        if (v < 0) {
+            throw new IllegalArgumentException("negative price");
+        }
+        return v;
     }
 
     /** For tests: install a list without a network fetch. */

@@ -19,10 +19,6 @@ import java.util.function.DoubleSupplier;
  * the hot path is a lookup and an add.
  */
 public final class GatewayMetrics {
-    public static final String CHAT = "chat_completions";
-    public static final String MODELS = "models";
-    public static final String VALIDATE = "keys_validate";
-    public static final String OTHER = "other";
 
     private static final double[] LATENCY_BUCKETS = {
             0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120};
@@ -30,6 +26,11 @@ public final class GatewayMetrics {
     private static final double[] OVERHEAD_BUCKETS = {
             0.000005, 0.00001, 0.000015, 0.00002, 0.00003, 0.00004, 0.00005, 0.000075, 0.0001, 0.00015,
             0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1};
+
+    private static final double[] COST_BUCKETS = {
+            0.000001, 0.00001, 0.0001, 0.001, 0.01, 0.05, 0.1, 0.5, 1, 5};
+    private static final double[] TOKEN_BUCKETS = {
+            10, 50, 100, 250, 500, 1000, 2500, 5000, 10_000, 25_000, 50_000, 100_000, 250_000};
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Counter requests;
@@ -40,6 +41,15 @@ public final class GatewayMetrics {
     private final Counter rateLimited;
     private final CounterDataPoint insufficientCredits;
     private final Counter upstreamErrors;
+    private final Counter keyLookups;
+    private final CounterDataPoint overrunUsd;
+    private final CounterDataPoint journalRefusals;
+    private final CounterDataPoint keyHeals;
+    private final DistributionDataPoint costUsd;
+    private final Histogram tokens;
+    private final DistributionDataPoint promptTokens;
+    private final DistributionDataPoint completionTokens;
+    private final ConcurrentHashMap<String, CounterDataPoint> keyLookupPoints = new ConcurrentHashMap<>();
     private final AtomicLong activeStreams = new AtomicLong();
     private final ConcurrentHashMap<Long, CounterDataPoint> requestPoints = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, DistributionDataPoint> durationPoints = new ConcurrentHashMap<>();
@@ -67,7 +77,61 @@ public final class GatewayMetrics {
                 .help("Requests refused with 402").register(registry);
         upstreamErrors = Counter.builder().name("dexto_gateway_upstream_errors_total")
                 .help("Upstream failures, by kind").labelNames("kind").register(registry);
+        keyLookups = Counter.builder().name("dexto_gateway_key_cache_lookups_total")
+                .help("API key checks by the in-memory cache's answer: hit (known key), negative (remembered "
+                        + "unknown), miss (asked the control plane)").labelNames("result").register(registry);
+        overrunUsd = Counter.builder().name("dexto_gateway_reservation_overrun_usd_total")
+                .help("USD the upstream charged beyond what requests had reserved").register(registry).labelValues();
+        journalRefusals = Counter.builder().name("dexto_gateway_journal_refusals_total")
+                .help("Chat requests refused with 503 because the journal could not take their usage")
+                .register(registry).labelValues();
+        keyHeals = Counter.builder().name("dexto_gateway_upstream_key_heals_total")
+                .help("Upstream keys the upstream refused (401) and the control plane was asked to re-mint")
+                .register(registry).labelValues();
+        costUsd = Histogram.builder().name("dexto_gateway_request_cost_usd")
+                .help("Chat: what each request was billed, USD").classicOnly().classicUpperBounds(COST_BUCKETS)
+                .register(registry).labelValues();
+        tokens = Histogram.builder().name("dexto_gateway_request_tokens")
+                .help("Chat: tokens per request, by kind").labelNames("kind").classicOnly()
+                .classicUpperBounds(TOKEN_BUCKETS).register(registry);
+        promptTokens = tokens.labelValues("prompt");
+        completionTokens = tokens.labelValues("completion");
         gauge("dexto_gateway_active_streams", "Chat requests being relayed", () -> activeStreams.get());
+    }
+
+    /** A labelled gauge read at scrape time: {@code values} gives each label value's reading. */
+    public void labelledGauge(String name, String help, String label,
+                              java.util.function.Consumer<java.util.function.ObjDoubleConsumer<String>> values) {
+        GaugeWithCallback.builder().name(name).help(help).labelNames(label)
+                .callback(cb -> values.accept((labelValue, v) -> cb.call(v, labelValue))).register(registry);
+    }
+
+    public void keyLookup(String result) {
+        CounterDataPoint p = keyLookupPoints.get(result);
+        if (p == null) {
+            p = keyLookups.labelValues(result);
+            keyLookupPoints.put(result, p);
+        }
+        p.inc();
+    }
+
+    public void overrun(long nanos) {
+        overrunUsd.inc(nanos / 1e9);
+    }
+
+    public void journalRefusal() {
+        journalRefusals.inc();
+    }
+
+    public void upstreamKeyHeal() {
+        keyHeals.inc();
+    }
+
+    /** One settled request's bill and tokens. */
+    public void charged(long billedNanos, long prompt, long completion) {
+        costUsd.observe(billedNanos / 1e9);
+        promptTokens.observe(prompt);
+        completionTokens.observe(completion);
     }
 
     public void gauge(String name, String help, DoubleSupplier value) {

@@ -13,17 +13,21 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
-import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
-/** The ops port: {@code /health} (alive), {@code /ready} (feed snapshot loaded), {@code /metrics}. */
+/**
+ * The ops port's answers: {@code /health} (alive), {@code /ready} (200 only while the node should get
+ * traffic: feed snapshot loaded, journal writing, not stopping; else 503 with the reason),
+ * {@code /metrics} (Prometheus).
+ */
 @ChannelHandler.Sharable
 public final class OpsHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final GatewayMetrics metrics;
-    private final BooleanSupplier ready;
+    private final Supplier<String> notReadyBecause;
 
-    public OpsHandler(GatewayMetrics metrics, BooleanSupplier ready) {
+    public OpsHandler(GatewayMetrics metrics, Supplier<String> notReadyBecause) {
         this.metrics = metrics;
-        this.ready = ready;
+        this.notReadyBecause = notReadyBecause;
     }
 
     @Override
@@ -33,9 +37,7 @@ public final class OpsHandler extends SimpleChannelInboundHandler<FullHttpReques
         String path = q < 0 ? uri : uri.substring(0, q);
         FullHttpResponse r = switch (path) {
             case "/health" -> text(HttpResponseStatus.OK, "application/json", "{\"status\":\"ok\"}");
-            case "/ready" -> ready.getAsBoolean()
-                    ? text(HttpResponseStatus.OK, "application/json", "{\"ready\":true}")
-                    : text(HttpResponseStatus.SERVICE_UNAVAILABLE, "application/json", "{\"ready\":false}");
+            case "/ready" -> ready();
             case "/metrics" -> bytes(HttpResponseStatus.OK, metrics.contentType(), metrics.scrape());
             default -> text(HttpResponseStatus.NOT_FOUND, "application/json",
                     "{\"error\":{\"message\":\"not found\",\"type\":\"invalid_request_error\",\"code\":\"not_found\"}}");
@@ -47,6 +49,19 @@ public final class OpsHandler extends SimpleChannelInboundHandler<FullHttpReques
         } else {
             ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
         }
+    }
+
+    private FullHttpResponse ready() {
+        String why = notReadyBecause.get();
+        if (why == null) {
+            return text(HttpResponseStatus.OK, "application/json", "{\"ready\":true}");
+        }
+        StringBuilder sb = new StringBuilder("{\"ready\":false,\"reason\":\"");
+        for (int i = 0; i < why.length() && i < 300; i++) {
+            char c = why.charAt(i);
+            sb.append(c == '"' || c == '\\' || c < 0x20 ? ' ' : c);
+        }
+        return text(HttpResponseStatus.SERVICE_UNAVAILABLE, "application/json", sb.append("\"}").toString());
     }
 
     private static FullHttpResponse text(HttpResponseStatus status, String type, String body) {

@@ -1,7 +1,7 @@
 package ai.dexto.gateway.dataplane.ratelimit;
 
 /**
- * The outcome of a rate-limit check, reused per connection so a check allocates nothing. Carries
+ * The outcome of a request's rate-limit checks (user, then global). Carries
  * what the {@code x-ratelimit-*} and {@code Retry-After} headers report.
  */
 public final class RateLimitDecision {

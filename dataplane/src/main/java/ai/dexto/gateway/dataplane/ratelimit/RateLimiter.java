@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * One global bucket that protects the node, then one bucket per user sized by the user's tier (from
+ * One bucket per user sized by the user's tier, then one global bucket that protects the node sized by the user's tier (from
  * the feed). Unlimited tiers skip the per-user bucket. Tier definitions default to the design's
  * {@code free} 60/min burst 10, {@code paid} 600/min burst 100, {@code unlimited}.
  */
@@ -44,11 +44,16 @@ public final class RateLimiter {
         return new TokenBucket(tier.requestsPerMinute(), Math.max(1, tier.burst()));
     }
 
-    /** Takes a token from the global bucket; the decision reports the global figures. */
+    /**
+     * Takes a token from the node's global bucket. The decision reports the global figures when they
+     * refuse, or when the user's bucket (unlimited tier) did not fill it.
+     */
     public boolean acquireGlobal(long nowNanos, RateLimitDecision out) {
         long r = global.tryAcquire(nowNanos);
         out.globalRefusal = r < 0;
-        out.set(r >= 0, global.requestsPerMinute(), r, global.resetNanos(nowNanos), r < 0 ? -r - 1 : 0);
+        if (r < 0 || out.limitPerMinute == 0) {
+            out.set(r >= 0, global.requestsPerMinute(), r, global.resetNanos(nowNanos), r < 0 ? -r - 1 : 0);
+        }
         return r >= 0;
     }
 

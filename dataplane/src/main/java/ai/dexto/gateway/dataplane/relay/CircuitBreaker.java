@@ -1,56 +1,83 @@
 package ai.dexto.gateway.dataplane.relay;
 
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-
 /**
- * Per-upstream circuit breaker: after {@code threshold} consecutive failures (connect errors, resets,
- * timeouts, 5xx) it opens and requests fail fast with 503; after {@code openNanos} one probe is let
- * through (half-open); its success closes the circuit, its failure opens it again.
+ * The breaker of one route (see {@link CircuitBreakers}). Its state is small and changes rarely, so
+ * it is guarded by the object's monitor; {@link #allowRequest} takes the lock only while open.
  */
 public final class CircuitBreaker {
     private final int threshold;
+    private final int minUsers;
     private final long openNanos;
-    private final AtomicInteger failures = new AtomicInteger();
-    private final AtomicLong openedAt = new AtomicLong(Long.MIN_VALUE);
-    private final AtomicLong probeAt = new AtomicLong(Long.MIN_VALUE);
+    /** The users of the current run of consecutive failures, oldest first (at most {@code threshold}). */
+    private final String[] recentUsers;
+    private int failures;
+    private volatile long openedAt = Long.MIN_VALUE;
+    private long probeAt = Long.MIN_VALUE;
 
-    public CircuitBreaker(int threshold, long openNanos) {
+    CircuitBreaker(int threshold, int minUsers, long openNanos) {
         this.threshold = threshold;
+        this.minUsers = Math.max(1, minUsers);
         this.openNanos = openNanos;
+        this.recentUsers = new String[threshold];
     }
 
     public boolean allowRequest(long now) {
-        long opened = openedAt.get();
-        if (opened == Long.MIN_VALUE) {
+        if (openedAt == Long.MIN_VALUE) {
             return true;
         }
-        if (now - opened < openNanos) {
+        synchronized (this) {
+            if (openedAt == Long.MIN_VALUE) {
+                return true;
+            }
+            if (now - openedAt < openNanos) {
+                return false;
+            }
+            if (probeAt == Long.MIN_VALUE || now - probeAt > openNanos) {
+                probeAt = now;
+                return true;
+            }
             return false;
         }
-        long probe = probeAt.get();
-        boolean probeFree = probe == Long.MIN_VALUE || now - probe > openNanos;
-        return probeFree && probeAt.compareAndSet(probe, now);
     }
 
-    public void onSuccess() {
-        failures.set(0);
-        openedAt.set(Long.MIN_VALUE);
-        probeAt.set(Long.MIN_VALUE);
+    public synchronized void onSuccess() {
+        failures = 0;
+        openedAt = Long.MIN_VALUE;
+        probeAt = Long.MIN_VALUE;
     }
 
-    public void onFailure(long now) {
-        if (openedAt.get() != Long.MIN_VALUE) {
-            openedAt.set(now);
-            probeAt.set(Long.MIN_VALUE);
+    /** An upstream failure seen by {@code userId}'s request. */
+    public synchronized void onFailure(String userId, long now) {
+        if (openedAt != Long.MIN_VALUE) {
+            if (probeAt != Long.MIN_VALUE) {
+                openedAt = now; // the probe failed: open again
+                probeAt = Long.MIN_VALUE;
+            }
             return;
         }
-        if (failures.incrementAndGet() >= threshold) {
-            openedAt.set(now);
+        recentUsers[failures % threshold] = userId;
+        failures++;
+        if (failures >= threshold && distinctUsers() >= minUsers) {
+            openedAt = now;
         }
+    }
+
+    private int distinctUsers() {
+        int n = Math.min(failures, threshold);
+        int distinct = 0;
+        outer:
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < i; j++) {
+                if (recentUsers[j].equals(recentUsers[i])) {
+                    continue outer;
+                }
+            }
+            distinct++;
+        }
+        return distinct;
     }
 
     public boolean isOpen() {
-        return openedAt.get() != Long.MIN_VALUE;
+        return openedAt != Long.MIN_VALUE;
     }
 }

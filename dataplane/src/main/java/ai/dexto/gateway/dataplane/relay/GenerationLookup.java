@@ -16,11 +16,17 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Asks the upstream's {@code GET /generation?id=} what a generation cost, when the answer itself did
- * not say (client gone, upstream gone, usage missing). Runs on the HTTP client's threads, never on an
- * event loop; retries briefly because the upstream records aborted generations a moment later.
+ * not say (client gone, upstream gone or cut, usage missing). Runs on the HTTP client's threads, never
+ * on an event loop, and retries because the upstream records an aborted generation a moment later:
+ * briefly while a client waits for the cost ({@link #QUICK}), for longer once nobody waits
+ * ({@link #PATIENT}). A cost still unknown after that is journaled as pending and settled by the
+ * control plane's reconciler.
  */
 public final class GenerationLookup {
-    private static final long[] DELAYS_MS = {0, 250, 1000, 3000};
+    /** Delays before each attempt while the client waits for the last bytes (about one second in all). */
+    public static final long[] QUICK = {0, 250, 750};
+    /** Delays before each attempt past the request's life (about 45 s in all). */
+    public static final long[] PATIENT = {0, 250, 1000, 3000, 10_000, 30_000};
 
     private final HttpClient http;
     private final String base;
@@ -32,11 +38,11 @@ public final class GenerationLookup {
     }
 
     /** The generation's whole upstream charge in nanos ({@code total_cost} + BYOK provider cost), or -1. */
-    public CompletableFuture<Long> cost(String generationId, String upstreamKey) {
-        return attempt(generationId, upstreamKey, 0);
+    public CompletableFuture<Long> cost(String generationId, String upstreamKey, long[] delaysMs) {
+        return attempt(generationId, upstreamKey, delaysMs, 0);
     }
 
-    private CompletableFuture<Long> attempt(String id, String key, int n) {
+    private CompletableFuture<Long> attempt(String id, String key, long[] delays, int n) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/generation?id="
                         + URLEncoder.encode(id, StandardCharsets.UTF_8)))
                 .timeout(Duration.ofSeconds(5)).header("Authorization", "Bearer " + key).GET().build();
@@ -44,12 +50,12 @@ public final class GenerationLookup {
                 .thenApply(r -> r.statusCode() == 200 ? parse(r.body()) : -1L)
                 .exceptionally(e -> -1L);
         return one.thenCompose(cost -> {
-            if (cost >= 0 || n + 1 >= DELAYS_MS.length) {
+            if (cost >= 0 || n + 1 >= delays.length) {
                 return CompletableFuture.completedFuture(cost);
             }
             return CompletableFuture.supplyAsync(() -> null,
-                            CompletableFuture.delayedExecutor(DELAYS_MS[n + 1], TimeUnit.MILLISECONDS))
-                    .thenCompose(x -> attempt(id, key, n + 1));
+                            CompletableFuture.delayedExecutor(delays[n + 1], TimeUnit.MILLISECONDS))
+                    .thenCompose(x -> attempt(id, key, delays, n + 1));
         });
     }
 

@@ -19,7 +19,7 @@ public final class UpstreamPool {
 
     UpstreamPool(Bootstrap template, EventLoop loop, UpstreamTarget target, int maxIdle) {
         this.bootstrap = template.clone(loop);
-        this.bootstrap.attr(UpstreamHandler.POOL, this);
+        this.bootstrap.attr(OriginReceiver.POOL, this);
         this.target = target;
         this.maxIdle = maxIdle;
     }

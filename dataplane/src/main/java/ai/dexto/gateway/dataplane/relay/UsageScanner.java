@@ -57,6 +57,20 @@ public final class UsageScanner {
     private final byte[] window = new byte[USAGE_WINDOW];
     private final ByteBuf partial = Unpooled.buffer(256);
 
+    /** The generation id from the response head ({@code X-Generation-Id}), when the body has not named one yet. */
+    public void generationIdFromHeader(String id) {
+        if (id != null && generationId.length() == 0) {
+            for (int i = 0; i < id.length() && i < 128; i++) {
+                char c = id.charAt(i);
+                if (c <= ' ' || c == '"' || c > '~') {
+                    generationId.setLength(0);
+                    return;
+                }
+                generationId.append(c);
+            }
+        }
+    }
+
     public boolean usageSeen() {
         return costNanos >= 0;
     }
@@ -107,7 +121,9 @@ public final class UsageScanner {
     public void scanJson(ByteBuf body) {
         int from = body.readerIndex();
         int to = body.writerIndex();
-        readGenerationId(body, from, to);
+        if (generationId.length() == 0) {
+            readGenerationId(body, from, to);
+        }
         // The answer's top-level usage comes last: look for the last "usage":{ in the tail first.
         int tailFrom = Math.max(from, to - USAGE_WINDOW);
         int n = to - tailFrom;

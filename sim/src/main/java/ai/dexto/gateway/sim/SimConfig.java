@@ -28,6 +28,8 @@ public final class SimConfig {
     private final boolean byok;
     private final int ioThreads;
     private final java.nio.file.Path stateDir;
+    /** $4 per 1,000 results, as OpenRouter prices its web plugin. */
+    static final java.math.BigDecimal WEB_RESULT_PRICE = new java.math.BigDecimal("0.004");
     private final String authAnonKey;
     private final long authTokenTtlSeconds;
 
@@ -106,6 +108,11 @@ public final class SimConfig {
     /** Event-loop threads shared by both sides; 0 lets Netty choose (2 × cores). */
     public int ioThreads() {
         return ioThreads;
+    }
+
+    /** OpenRouter's web plugin price per search result (USD); the gateway reserves with the same figure. */
+    public java.math.BigDecimal webResultPrice() {
+        return WEB_RESULT_PRICE;
     }
 
     /** Where minted upstream keys and the auth users are kept across restarts; null keeps them in memory only. */

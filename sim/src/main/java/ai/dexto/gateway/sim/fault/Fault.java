@@ -11,10 +11,12 @@ package ai.dexto.gateway.sim.fault;
  * @param stallAfter      stop sending after this many token chunks but keep the connection open
  * @param malformedAfter  send one chunk of broken JSON after this many token chunks, then carry on
  * @param noUsage         leave the usage out of the answer (no usage chunk, no usage object)
+ * @param fallback        the primary model "fails": the answer comes from the last model of the request's
+ *                        {@code models} list, as OpenRouter falls back
  */
 public record Fault(int status, long delayHeadersMs, int resetAfter, int stallAfter, int malformedAfter,
-                    boolean noUsage) {
-    public static final Fault NONE = new Fault(-1, -1, -1, -1, -1, false);
+                    boolean noUsage, boolean fallback) {
+    public static final Fault NONE = new Fault(-1, -1, -1, -1, -1, false, false);
 
     public static Fault parse(String spec) {
         if (spec == null || spec.isBlank()) {
@@ -26,6 +28,7 @@ public record Fault(int status, long delayHeadersMs, int resetAfter, int stallAf
         int stall = -1;
         int malformed = -1;
         boolean noUsage = false;
+        boolean fallback = false;
         for (String part : spec.split("[;,]")) {
             String item = part.trim();
             if (item.isEmpty()) {
@@ -41,10 +44,11 @@ public record Fault(int status, long delayHeadersMs, int resetAfter, int stallAf
                 case "stall-after" -> stall = (int) number(name, value);
                 case "malformed-after" -> malformed = (int) number(name, value);
                 case "no-usage" -> noUsage = true;
+                case "fallback" -> fallback = true;
                 default -> throw new IllegalArgumentException("unknown fault: " + name);
             }
         }
-        return new Fault(status, delay, reset, stall, malformed, noUsage);
+        return new Fault(status, delay, reset, stall, malformed, noUsage, fallback);
     }
 
     public boolean isNone() {

@@ -10,10 +10,11 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * @param completionTokens the tokens the answer will have: min(max_tokens, answer tokens)
  * @param truncated        whether max_tokens cut the answer short (finish_reason "length")
+ * @param extras           what the request is charged beside its tokens (images, web search, per request)
  */
 public record ChatCall(String id, long created, long startNanos, ProvisionedKey key, Model model, int promptTokens,
                        int completionTokens, boolean truncated, boolean stream, boolean usageRequested, boolean byok,
-                       Fault fault, long ttftMillis, long interTokenMillis, boolean keepAlive) {
+                       Fault fault, long ttftMillis, long interTokenMillis, boolean keepAlive, Extras extras) {
     /**
      * OpenRouter names the generation in a response header too, so a client that leaves before the
      * first chunk can still look its bill up in {@code /generation}.

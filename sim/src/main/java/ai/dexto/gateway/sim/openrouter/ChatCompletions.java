@@ -41,12 +41,26 @@ public final class ChatCompletions {
         ChatCall call;
         try {
             ChatRequest chat = ChatRequest.parse(request.content());
-            Model model = models.find(chat.model());
+            Model model = find(chat.model());
             if (model == null) {
                 Responses.send(ctx, keepAlive, OpenRouterErrors.error(400, chat.model() + " is not a valid model ID"));
                 return;
             }
-            call = decide(request.headers(), chat, model, key, keepAlive);
+            Fault fault = faults.forRequest(request.headers().get("X-Sim-Fault"));
+            if (fault.fallback() && !chat.fallbacks().isEmpty()) {
+                // the primary "failed": OpenRouter moves on down the models list; here straight to its last
+                model = find(chat.fallbacks().get(chat.fallbacks().size() - 1));
+                if (model == null) {
+                    Responses.send(ctx, keepAlive, OpenRouterErrors.error(400, "a fallback is not a valid model ID"));
+                    return;
+                }
+            }
+            if (chat.maxPrice() != null && !chat.maxPrice().allows(model)) {
+                Responses.send(ctx, keepAlive, OpenRouterErrors.error(404,
+                        "No endpoints found that satisfy the price limits of provider.max_price"));
+                return;
+            }
+            call = decide(request.headers(), fault, chat, model, key, keepAlive);
         } catch (IllegalArgumentException e) {
             Responses.send(ctx, keepAlive, OpenRouterErrors.error(400, e.getMessage()));
             return;
@@ -72,18 +86,31 @@ public final class ChatCompletions {
         }
     }
 
-    private ChatCall decide(HttpHeaders headers, ChatRequest chat, Model model, ProvisionedKey key,
+    /** A model by id; OpenRouter's routing suffixes ({@code :online}, {@code :nitro}, {@code :floor}) name the same model. */
+    private Model find(String id) {
+        Model m = models.find(id);
+        int colon = id.lastIndexOf(':');
+        if (m == null && colon > 0) {
+            String suffix = id.substring(colon + 1);
+            if (suffix.equals("online") || suffix.equals("nitro") || suffix.equals("floor")) {
+                m = models.find(id.substring(0, colon));
+            }
+        }
+        return m;
+    }
+
+    private ChatCall decide(HttpHeaders headers, Fault fault, ChatRequest chat, Model model, ProvisionedKey key,
                             boolean keepAlive) {
-        Fault fault = faults.forRequest(headers.get("X-Sim-Fault"));
         int answerTokens = intHeader(headers, "X-Sim-Answer-Tokens", config.answerTokens());
         boolean truncated = chat.maxTokens() >= 0 && chat.maxTokens() < answerTokens;
         int completionTokens = truncated ? chat.maxTokens() : answerTokens;
         boolean byok = config.byok() || "true".equalsIgnoreCase(headers.get("X-Sim-Byok"));
         long created = System.currentTimeMillis() / 1000;
-        return new ChatCall(ChatCall.newId(created), created, System.nanoTime(), key, model, chat.promptTokens(),
+        return new ChatCall(ChatCall.newId(created), created, System.nanoTime(), key, model, chat.promptTokens(model),
                 completionTokens, truncated, chat.stream(), chat.usageRequested(), byok, fault,
                 intHeader(headers, "X-Sim-TTFT-Ms", config.timeToFirstTokenMillis()),
-                intHeader(headers, "X-Sim-Inter-Token-Ms", config.interTokenMillis()), keepAlive);
+                intHeader(headers, "X-Sim-Inter-Token-Ms", config.interTokenMillis()), keepAlive,
+                new Extras(chat.images(), chat.webResults(), config.webResultPrice()));
     }
 
     private static int intHeader(HttpHeaders headers, String name, long fallback) {

@@ -45,7 +45,7 @@ public final class Generations implements AutoCloseable {
 
     /** Records what was generated (all of it, or what the client got before it left) and bills it. */
     public Usage settle(ChatCall call, int completionTokens, boolean cancelled, String finishReason) {
-        Usage usage = Usage.of(call.model(), call.promptTokens(), completionTokens, call.byok());
+        Usage usage = Usage.of(call.model(), call.promptTokens(), completionTokens, call.byok(), call.extras());
         ProvisionedKey key = call.key();
         key.charge(usage.cost(), usage.upstreamInferenceCost());
         long now = System.nanoTime();

@@ -21,7 +21,14 @@ public final class ModelCatalogue {
             new Model("meta-llama/llama-3.1-8b-instruct", "Meta: Llama 3.1 8B Instruct", "DeepInfra", 131_072, 8_192,
                     new BigDecimal("0.00000002"), new BigDecimal("0.00000005"), false),
             new Model("deepseek/deepseek-r1", "DeepSeek: R1", "DeepSeek", 163_840, 32_768,
-                    new BigDecimal("0.0000004"), new BigDecimal("0.000002"), true));
+                    new BigDecimal("0.0000004"), new BigDecimal("0.000002"), true),
+            // priced by every field OpenRouter lists, so the gateway's reservation is tried on all of them
+            new Model("openai/gpt-4o", "OpenAI: GPT-4o", "OpenAI", 128_000, 16_384,
+                    new BigDecimal("0.0000025"), new BigDecimal("0.00001"), false, BigDecimal.ZERO,
+                    new BigDecimal("0.003613"), new BigDecimal("0.01"), BigDecimal.ZERO),
+            new Model("perplexity/sonar-reasoning", "Perplexity: Sonar Reasoning", "Perplexity", 127_000, 8_000,
+                    new BigDecimal("0.000001"), new BigDecimal("0.000005"), true, new BigDecimal("0.005"),
+                    BigDecimal.ZERO, new BigDecimal("0.008"), new BigDecimal("0.000008")));
     private final Map<String, Model> byId = new LinkedHashMap<>();
     private final byte[] modelsJson;
 
@@ -48,10 +55,10 @@ public final class ModelCatalogue {
         Map<String, Object> pricing = new LinkedHashMap<>();
         pricing.put("prompt", model.promptPrice().toPlainString());
         pricing.put("completion", model.completionPrice().toPlainString());
-        pricing.put("request", "0");
-        pricing.put("image", "0");
-        pricing.put("web_search", "0");
-        pricing.put("internal_reasoning", "0");
+        pricing.put("request", model.requestPrice().toPlainString());
+        pricing.put("image", model.imagePrice().toPlainString());
+        pricing.put("web_search", model.webSearchPrice().toPlainString());
+        pricing.put("internal_reasoning", model.internalReasoningPrice().toPlainString());
         Map<String, Object> topProvider = new LinkedHashMap<>();
         topProvider.put("context_length", model.contextLength());
         topProvider.put("max_completion_tokens", model.maxCompletionTokens());

@@ -14,12 +14,16 @@ public record Usage(int promptTokens, int completionTokens, int reasoningTokens,
     static final BigDecimal BYOK_FEE = new BigDecimal("0.05");
 
     public static Usage of(Model model, int promptTokens, int completionTokens, boolean byok) {
-        BigDecimal providerCharge = model.cost(promptTokens, completionTokens);
+        return of(model, promptTokens, completionTokens, byok, Extras.NONE);
+    }
+
+    /** The charge of a generation: its tokens at the model's prices, plus the request's extras. */
+    public static Usage of(Model model, int promptTokens, int completionTokens, boolean byok, Extras extras) {
+        int reasoning = model.reasoningTokens(completionTokens);
+        BigDecimal providerCharge = model.cost(promptTokens, completionTokens, reasoning).add(extras.charge(model));
         return byok
-                ? new Usage(promptTokens, completionTokens, model.reasoningTokens(completionTokens),
-                        providerCharge.multiply(BYOK_FEE), providerCharge, true)
-                : new Usage(promptTokens, completionTokens, model.reasoningTokens(completionTokens),
-                        providerCharge, null, false);
+                ? new Usage(promptTokens, completionTokens, reasoning, providerCharge.multiply(BYOK_FEE), providerCharge, true)
+                : new Usage(promptTokens, completionTokens, reasoning, providerCharge, null, false);
     }
 
     /** The {@code usage} object; accounting adds cost, BYOK flag and the details objects. */

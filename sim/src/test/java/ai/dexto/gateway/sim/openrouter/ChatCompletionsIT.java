@@ -64,7 +64,7 @@ class ChatCompletionsIT {
     @Test
     void modelsListsTheFixedCatalogueWithDecimalStringPrices() {
         JsonNode models = json(get(sim.openRouterBaseUrl() + "/models", null)).get("data");
-        assertEquals(4, models.size());
+        assertEquals(new ModelCatalogue().all().size(), models.size());
         JsonNode first = models.get(0);
         assertEquals("openai/gpt-4o-mini", first.get("id").asText());
         assertEquals("0.00000015", first.at("/pricing/prompt").textValue());
@@ -212,6 +212,36 @@ class ChatCompletionsIT {
     @Test
     void answerTokensHeaderOverridesTheConfiguredLength() {
         assertEquals(7, json(post(chat(""), "X-Sim-Answer-Tokens", "7")).at("/usage/completion_tokens").asInt());
+    }
+
+    @Test
+    void everyListedPriceIsCharged() {
+        Model gpt4o = new ModelCatalogue().find("openai/gpt-4o");
+        String body = "{\"model\":\"openai/gpt-4o\",\"usage\":{\"include\":true},\"plugins\":[{\"id\":\"web\","
+                + "\"max_results\":3}],\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"hi\"},"
+                + "{\"type\":\"image_url\",\"image_url\":{\"url\":\"https://x/a.png\"}}]}]}";
+        JsonNode usage = json(post(body, "X-Sim-Answer-Tokens", "4")).get("usage");
+        int prompt = usage.get("prompt_tokens").asInt();
+        assertEquals(1 + 4 + ChatRequest.IMAGE_TOKENS, prompt, "text, the message and the image");
+        BigDecimal expected = gpt4o.cost(prompt, 4, 0).add(gpt4o.imagePrice())
+                .add(gpt4o.webSearchPrice().max(new BigDecimal("0.012")));
+        assertEquals(0, expected.compareTo(usage.get("cost").decimalValue()), usage.toString());
+    }
+
+    @Test
+    void aMaxPriceBelowTheModelsPriceFindsNoEndpoint() {
+        HttpResponse<String> cheap = post(chat(",\"provider\":{\"max_price\":{\"prompt\":0.1,\"completion\":1}}"));
+        assertEquals(404, cheap.statusCode(), cheap.body());
+        assertEquals(200, post(chat(",\"provider\":{\"max_price\":{\"prompt\":0.15,\"completion\":0.6}}")).statusCode(),
+                "a limit equal to the listed price is met");
+    }
+
+    @Test
+    void theFallbackFaultAnswersFromTheLastModelOfTheList() {
+        String body = "{\"model\":\"openai/gpt-4o-mini\",\"models\":[\"meta-llama/llama-3.1-8b-instruct\","
+                + "\"anthropic/claude-3.5-sonnet\"],\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}";
+        assertEquals("anthropic/claude-3.5-sonnet", json(post(body, "X-Sim-Fault", "fallback")).get("model").asText());
+        assertEquals("openai/gpt-4o-mini", json(post(body)).get("model").asText());
     }
 
     private static JsonNode parse(String json) {

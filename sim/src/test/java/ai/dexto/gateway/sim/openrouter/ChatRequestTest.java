@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -18,12 +19,25 @@ class ChatRequestTest {
         return Unpooled.copiedBuffer(json, StandardCharsets.UTF_8);
     }
 
+    static final Model TEXT_MODEL = new ModelCatalogue().find("openai/gpt-4o-mini");
+
     @Test
     void promptTokensAreQuarterBytesPlusFourPerMessage() {
         ChatRequest request = ChatRequest.parse(body(
                 "{\"model\":\"m\",\"messages\":[{\"role\":\"system\",\"content\":\"12345678\"},"
                         + "{\"role\":\"user\",\"content\":\"123456789\"}]}"));
-        assertEquals((2 + 4) + (3 + 4), request.promptTokens());
+        assertEquals((2 + 4) + (3 + 4), request.promptTokens(TEXT_MODEL));
+    }
+
+    @Test
+    void mediaCountsTokensBeyondTheBodyUpToTheContext() {
+        ChatRequest request = ChatRequest.parse(body("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":["
+                + "{\"type\":\"text\",\"text\":\"1234\"},{\"type\":\"image_url\",\"image_url\":{\"url\":\"x\"}}]}]}"));
+        assertEquals(1, request.images());
+        assertEquals(1 + 4 + ChatRequest.IMAGE_TOKENS, request.promptTokens(TEXT_MODEL),
+                "an image's tokens are not bounded by the bytes that name it");
+        Model small = new Model("s", "s", "P", 100, 10, BigDecimal.ONE, BigDecimal.ONE, false);
+        assertEquals(100, request.promptTokens(small));
     }
 
     @Test
@@ -37,8 +51,8 @@ class ChatRequestTest {
         for (String json : bodies) {
             int length = json.getBytes(StandardCharsets.UTF_8).length;
             ChatRequest request = ChatRequest.parse(body(json));
-            assertTrue(request.promptTokens() <= length, json);
-            assertTrue(request.promptTokens() > 0, json);
+            assertTrue(request.promptTokens(TEXT_MODEL) <= length, json);
+            assertTrue(request.promptTokens(TEXT_MODEL) > 0, json);
         }
     }
 

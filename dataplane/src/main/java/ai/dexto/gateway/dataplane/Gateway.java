@@ -78,6 +78,7 @@ public final class Gateway implements AutoCloseable {
     private final ExchangeRegistry exchanges;
     private final ScheduledExecutorService background;
     private final String transport;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private Gateway(GatewayConfig config, EventLoopGroup group, Channel server, OpsServer ops, UsageJournal journal,
                     FeedApplier feed, FeedClient feedClient, Accounts accounts, ModelCatalog models,
@@ -291,6 +292,9 @@ public final class Gateway implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         exchanges.stop();
         if (feedClient != null) {
             feedClient.close();

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -89,8 +90,8 @@ class ChatRelayIT {
         assertEquals(Money.format(before - expected), m.group(2), "the balance after the request, in the stream");
         assertEquals(Money.format(before), r.headers().firstValue("x-dexto-credits-remaining").orElseThrow(),
                 "a stream's header leaves before its cost is known: the balance when it started");
-        assertEquals(20, body.lines().filter(l -> l.contains("\"delta\":{\"role\":\"assistant\",\"content\":\"")
-                && !l.contains("finish_reason\":\"")).count() - 1, 1, "every token chunk relayed");
+        assertEquals(20, body.lines().filter(l -> l.startsWith("data: {") && l.contains("\"delta\":{\"role\":\"assistant\","
+                + "\"content\":\"") && !l.contains("\"finish_reason\":\"")).count(), "every token chunk relayed, exactly");
 
         String requestId = r.headers().firstValue("x-dexto-request-id").orElseThrow();
         UsageEvent e = f.awaitEvent(requestId);
@@ -113,9 +114,22 @@ class ChatRelayIT {
 
     @Test
     void missingMaxTokensIsInjectedFromTheBalance() throws Exception {
-        HttpResponse<String> r = f.chat(key, GatewayFixture.body(false, null));
+        // a balance that affords few tokens, and an upstream that would write many: the answer stops
+        // exactly at the injected limit, the most the balance covers at worst
+        long balance = 30_000; // 0.00003 USD
+        String k = f.addUser("user-inject", balance, "unlimited");
+        String body = GatewayFixture.body(false, null);
+        ai.dexto.gateway.dataplane.models.ModelInfo model = f.gateway.models().find(GatewayFixture.MODEL);
+        long expected = new ai.dexto.gateway.dataplane.credit.CreditPolicy(0, 0).affordableTokens(List.of(model),
+                new ai.dexto.gateway.dataplane.credit.ChatPrice(body.getBytes(StandardCharsets.UTF_8).length, false, 0, 0, 0),
+                balance);
+        assertTrue(expected > 0 && expected < 1000, "expected " + expected);
+        HttpResponse<String> r = f.chat(k, body, "X-Sim-Answer-Tokens", "100000");
         assertEquals(200, r.statusCode(), r.body());
-        assertTrue(r.headers().firstValue("x-dexto-cost-usd").isPresent());
+        JsonNode answer = JSON.readTree(r.body());
+        assertEquals(expected, answer.at("/usage/completion_tokens").asLong(), "the injected max_tokens");
+        assertEquals("length", answer.at("/choices/0/finish_reason").asText());
+        assertTrue(f.gateway.account("user-inject").spendable() >= 0);
     }
 
     @Test

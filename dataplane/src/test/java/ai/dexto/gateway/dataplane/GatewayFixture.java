@@ -140,6 +140,27 @@ final class GatewayFixture implements AutoCloseable {
         return events;
     }
 
+    /**
+     * What the upstream charged for a generation, by its own record ({@code GET /generation}): the
+     * figure every bill must equal, whatever way the request ended.
+     */
+    long upstreamCharge(CharSequence generationId) throws Exception {
+        HttpResponse<String> r = get(sim.openRouterBaseUrl() + "/generation?id=" + generationId,
+                "Authorization", "Bearer " + upstreamKey);
+        if (r.statusCode() != 200) {
+            throw new AssertionError("no generation " + generationId + ": " + r.body());
+        }
+        com.fasterxml.jackson.databind.JsonNode data = new com.fasterxml.jackson.databind.ObjectMapper()
+                .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .readTree(r.body()).path("data");
+        long cost = ai.dexto.gateway.common.money.Money.parseUsd(data.path("total_cost").decimalValue().toPlainString());
+        if (data.path("upstream_inference_cost").isNumber()) {
+            cost += ai.dexto.gateway.common.money.Money.parseUsd(data.path("upstream_inference_cost").decimalValue()
+                    .toPlainString());
+        }
+        return cost;
+    }
+
     /** Final events (not the streams' in-flight records) of one request id. */
     List<UsageEvent> eventsOf(String requestId, int atLeastTotal) throws InterruptedException {
         List<UsageEvent> out = new ArrayList<>();

@@ -80,13 +80,27 @@ class UpstreamFaultsIT {
         assertTrue(!r.body().contains("[DONE]"));
         UsageEvent e = f.awaitEvent(r.headers().firstValue("x-dexto-request-id").orElseThrow());
         assertEquals(UsageStatus.UPSTREAM_ERROR, e.status);
-        assertTrue(e.billedCostNanos > 0, "billed from the upstream's generation stats");
+        assertTrue(e.billedCostNanos > 0);
+        assertEquals(f.upstreamCharge(e.generationId), e.billedCostNanos, "billed = what the upstream charged");
     }
 
     @Test
-    void resetBeforeAnyAnswerIsRetriedOnceThen502() throws Exception {
+    void resetBeforeAnyAnswerIsRetriedOnceThen502AndNotBilled() throws Exception {
         HttpResponse<String> r = fault(false, "reset-after=0");
         assertEquals(502, r.statusCode(), r.body());
+        UsageEvent e = f.awaitEvent(r.headers().firstValue("x-dexto-request-id").orElseThrow());
+        assertEquals(UsageStatus.UPSTREAM_ERROR, e.status);
+        assertEquals(0, e.billedCostNanos, "the upstream failed before answering and charged nothing");
+    }
+
+    @Test
+    void slowHeadersAre504ToTheClientButTheLateAnswerIsStillBilledExactly() throws Exception {
+        HttpResponse<String> r = fault(false, "delay-headers=1500");
+        assertEquals(504, r.statusCode(), r.body());
+        UsageEvent e = f.awaitEvent(r.headers().firstValue("x-dexto-request-id").orElseThrow());
+        assertEquals(UsageStatus.TIMEOUT, e.status);
+        assertTrue(e.billedCostNanos > 0, "the upstream generated it: the bill says so");
+        assertEquals(f.upstreamCharge(e.generationId), e.billedCostNanos);
     }
 
     @Test
@@ -97,6 +111,7 @@ class UpstreamFaultsIT {
         UsageEvent e = f.awaitEvent(r.headers().firstValue("x-dexto-request-id").orElseThrow());
         assertEquals(UsageStatus.TIMEOUT, e.status);
         assertTrue(e.billedCostNanos > 0);
+        assertEquals(f.upstreamCharge(e.generationId), e.billedCostNanos, "billed = what the upstream charged");
         assertEquals(504, fault(false, "stall-after=0").statusCode());
     }
 
@@ -109,7 +124,8 @@ class UpstreamFaultsIT {
         HttpResponse<String> whole = fault(false, "malformed-after=0");
         assertEquals(502, whole.statusCode(), whole.body());
         UsageEvent e = f.awaitEvent(whole.headers().firstValue("x-dexto-request-id").orElseThrow());
-        assertTrue(e.billedCostNanos > 0, "billed from generation stats");
+        assertTrue(e.billedCostNanos > 0);
+        assertEquals(f.upstreamCharge(e.generationId), e.billedCostNanos, "a malformed answer is billed as generated");
     }
 
     @Test
@@ -155,6 +171,7 @@ class UpstreamFaultsIT {
         UsageEvent e = f.awaitEvent(requestId);
         assertEquals(UsageStatus.CLIENT_ABORTED, e.status);
         assertTrue(e.billedCostNanos > 0);
+        assertEquals(f.upstreamCharge(e.generationId), e.billedCostNanos, "billed = what the upstream charged");
         assertTrue(e.completionTokens < 400, "the upstream stopped generating: " + e.completionTokens);
         HttpResponse<String> gen = f.get(f.sim.openRouterBaseUrl() + "/generation?id=" + e.generationId,
                 "Authorization", "Bearer " + f.upstreamKey);

@@ -18,19 +18,21 @@ final class Charge {
     }
 
     /** Fills the draft's costs and token counts. */
-    static void fill(UsageEvent draft, UsageScanner scanner, long lookedUpCost, ModelInfo model, long reservedNanos,
-                     CreditPolicy credit) {
+    static void fill(UsageEvent draft, UsageScanner scanner, GenerationLookup.Record record, ModelInfo model,
+                     long reservedNanos, CreditPolicy credit) {
         long upstream = -1;
+        draft.promptTokens = Math.max(0, scanner.promptTokens);
+        draft.completionTokens = Math.max(0, scanner.completionTokens);
         if (scanner.usageSeen()) {
             upstream = scanner.upstreamChargeNanos();
-        } else if (lookedUpCost >= 0) {
-            upstream = lookedUpCost;
+        } else if (record.costNanos() >= 0) {
+            upstream = record.costNanos();
+            draft.promptTokens = Math.max(0, record.promptTokens());
+            draft.completionTokens = Math.max(0, record.completionTokens());
         } else if (scanner.promptTokens >= 0 && scanner.completionTokens >= 0) {
             upstream = Money.add(Money.costOf(scanner.promptTokens, model.promptPicoPerToken()),
                     Money.costOf(scanner.completionTokens, model.completionPicoPerToken()));
         }
-        draft.promptTokens = Math.max(0, scanner.promptTokens);
-        draft.completionTokens = Math.max(0, scanner.completionTokens);
         draft.reasoningTokens = scanner.reasoningTokens;
         draft.cachedTokens = scanner.cachedTokens;
         draft.generationId.setLength(0);

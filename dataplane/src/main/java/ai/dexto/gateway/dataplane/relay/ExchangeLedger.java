@@ -27,8 +27,8 @@ final class ExchangeLedger {
     private long sentNanos;
     private long firstByteNanos;
     private long upstreamDoneNanos;
-    private long lookedUpCost = -1;
-    private boolean lookedUp;
+    private GenerationLookup.Record lookedUp = GenerationLookup.Record.UNKNOWN;
+    private boolean askedUpstream;
     private boolean stream;
     private boolean inFlightJournaled;
 
@@ -112,15 +112,15 @@ final class ExchangeLedger {
      */
     void resolveCost(long[] schedule, Runnable then) {
         String key = call.account().upstreamKey();
-        if (scanner.usageSeen() || lookedUp || scanner.generationId.length() == 0 || key == null) {
+        if (scanner.usageSeen() || askedUpstream || scanner.generationId.length() == 0 || key == null) {
             then.run();
             return;
         }
-        lookedUp = true;
+        askedUpstream = true;
         generations.cost(scanner.generationId.toString(), key, schedule)
-                .whenComplete((cost, error) -> loop.execute(() -> {
-                    if (error == null && cost != null && cost >= 0) {
-                        lookedUpCost = cost;
+                .whenComplete((found, error) -> loop.execute(() -> {
+                    if (error == null && found != null && found.costNanos() >= 0) {
+                        lookedUp = found;
                     }
                     then.run();
                 }));
@@ -128,7 +128,7 @@ final class ExchangeLedger {
 
     /** Settles and journals the final record; the user's spendable balance after it. */
     long settle(UsageStatus as, int httpStatus) {
-        Charge.fill(draft, scanner, lookedUpCost, call.model(), call.reservedNanos(), credit);
+        Charge.fill(draft, scanner, lookedUp, call.model(), call.reservedNanos(), credit);
         draft.status = as;
         draft.httpStatus = httpStatus;
         long now = System.nanoTime();

@@ -37,21 +37,29 @@ public final class GenerationLookup {
         this.base = upstreamBaseUrl;
     }
 
-    /** The generation's whole upstream charge in nanos ({@code total_cost} + BYOK provider cost), or -1. */
-    public CompletableFuture<Long> cost(String generationId, String upstreamKey, long[] delaysMs) {
+    /** The upstream's record of one generation: its whole charge in nanos and its tokens. */
+    public record Record(long costNanos, long promptTokens, long completionTokens) {
+        static final Record UNKNOWN = new Record(-1, -1, -1);
+    }
+
+    /**
+     * The generation's record: its whole upstream charge ({@code total_cost} + BYOK provider cost) and
+     * tokens; cost -1 when the upstream has no record of it after the last attempt.
+     */
+    public CompletableFuture<Record> cost(String generationId, String upstreamKey, long[] delaysMs) {
         return attempt(generationId, upstreamKey, delaysMs, 0);
     }
 
-    private CompletableFuture<Long> attempt(String id, String key, long[] delays, int n) {
+    private CompletableFuture<Record> attempt(String id, String key, long[] delays, int n) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/generation?id="
                         + URLEncoder.encode(id, StandardCharsets.UTF_8)))
                 .timeout(Duration.ofSeconds(5)).header("Authorization", "Bearer " + key).GET().build();
-        CompletableFuture<Long> one = http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
-                .thenApply(r -> r.statusCode() == 200 ? parse(r.body()) : -1L)
-                .exceptionally(e -> -1L);
-        return one.thenCompose(cost -> {
-            if (cost >= 0 || n + 1 >= delays.length) {
-                return CompletableFuture.completedFuture(cost);
+        CompletableFuture<Record> one = http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
+                .thenApply(r -> r.statusCode() == 200 ? parse(r.body()) : Record.UNKNOWN)
+                .exceptionally(e -> Record.UNKNOWN);
+        return one.thenCompose(found -> {
+            if (found.costNanos() >= 0 || n + 1 >= delays.length) {
+                return CompletableFuture.completedFuture(found);
             }
             return CompletableFuture.supplyAsync(() -> null,
                             CompletableFuture.delayedExecutor(delays[n + 1], TimeUnit.MILLISECONDS))
@@ -59,21 +67,21 @@ public final class GenerationLookup {
         });
     }
 
-    private long parse(byte[] body) {
+    private Record parse(byte[] body) {
         try {
             JsonNode data = mapper.readTree(body).path("data");
             JsonNode total = data.path("total_cost");
             if (!total.isNumber() && !total.isTextual()) {
-                return -1;
+                return Record.UNKNOWN;
             }
             long cost = Money.parseUsd(total.isNumber() ? total.decimalValue().toPlainString() : total.asText());
             JsonNode byok = data.path("upstream_inference_cost");
             if (byok.isNumber()) {
                 cost += Money.parseUsd(byok.decimalValue().toPlainString());
             }
-            return cost;
+            return new Record(cost, data.path("tokens_prompt").asLong(-1), data.path("tokens_completion").asLong(-1));
         } catch (Exception e) {
-            return -1;
+            return Record.UNKNOWN;
         }
     }
 }

@@ -49,6 +49,9 @@ final class CompleteAnswer implements Runnable {
             return;
         }
         if (call.fault().resetAfter() >= 0) {
+            // the upstream failed before it answered: a failed request is not billed
+            settled = true;
+            ctx.channel().closeFuture().removeListener(onClose);
             ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
             ctx.channel().close();
             return;

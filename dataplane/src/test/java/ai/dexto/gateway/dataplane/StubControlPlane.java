@@ -17,13 +17,21 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** The control plane's {@code /internal} feed API as the contract describes it, for feed tests. */
+/**
+ * The control plane's {@code /internal} API as the contract describes it (feed, key lookups, the
+ * upstream-key heal), for the data plane's own tests; and, on its public side, an echo of what a
+ * forwarded account call looked like when it arrived, for the forwarder's tests.
+ */
 final class StubControlPlane implements AutoCloseable {
     final ObjectMapper mapper = Json.newMapper();
     final LinkedBlockingQueue<FeedChanges> changes = new LinkedBlockingQueue<>();
     final Map<String, KeyLookup> lookups = new ConcurrentHashMap<>();
     final AtomicInteger lookupCalls = new AtomicInteger();
     volatile FeedSnapshot snapshot;
+    /** Answers a heal for a user: the new sealed key (null: refuse with 503). */
+    volatile java.util.function.Function<String, String> healer = user -> null;
+    final AtomicInteger healCalls = new AtomicInteger();
+    final AtomicInteger publicCalls = new AtomicInteger();
     private final HttpServer server;
 
     StubControlPlane(FeedSnapshot snapshot) throws IOException {
@@ -31,6 +39,7 @@ final class StubControlPlane implements AutoCloseable {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.setExecutor(Executors.newFixedThreadPool(4));
         server.createContext("/internal/", this::handle);
+        server.createContext("/", this::echo);
         server.start();
     }
 
@@ -50,6 +59,16 @@ final class StubControlPlane implements AutoCloseable {
             } else if (path.equals("/internal/feed/changes")) {
                 FeedChanges c = changes.poll(2, TimeUnit.SECONDS);
                 send(x, 200, c != null ? c : new FeedChanges(snapshot.cursor(), false, List.of(), List.of(), List.of()));
+            } else if (path.startsWith("/internal/users/") && path.endsWith("/upstream-key/heal")) {
+                healCalls.incrementAndGet();
+                String user = java.net.URLDecoder.decode(path.substring("/internal/users/".length(),
+                        path.length() - "/upstream-key/heal".length()), java.nio.charset.StandardCharsets.UTF_8);
+                String sealed = healer.apply(user);
+                if (sealed == null) {
+                    send(x, 503, Map.of("error", Map.of("message", "cannot heal", "type", "x", "code", "x")));
+                } else {
+                    send(x, 200, Map.of("upstream_key_ciphertext", sealed));
+                }
             } else if (path.startsWith("/internal/keys/")) {
                 lookupCalls.incrementAndGet();
                 KeyLookup l = lookups.get(path.substring("/internal/keys/".length()));
@@ -64,6 +83,35 @@ final class StubControlPlane implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** The public API's stand-in: describes the request it got; {@code /me/big} streams {@code ?mb=} megabytes. */
+    private void echo(HttpExchange x) throws IOException {
+        publicCalls.incrementAndGet();
+        String path = x.getRequestURI().getPath();
+        if (path.equals("/me/big")) {
+            int mb = Integer.parseInt(x.getRequestURI().getQuery().substring(3));
+            x.getResponseHeaders().set("Content-Type", "text/csv");
+            x.sendResponseHeaders(200, 0);
+            byte[] line = new byte[1024];
+            java.util.Arrays.fill(line, (byte) 'a');
+            line[1023] = '\n';
+            try (var out = x.getResponseBody()) {
+                for (int i = 0; i < mb * 1024; i++) {
+                    out.write(line);
+                }
+            }
+            return;
+        }
+        Map<String, Object> seen = new java.util.LinkedHashMap<>();
+        seen.put("method", x.getRequestMethod());
+        seen.put("uri", x.getRequestURI().toString());
+        Map<String, String> headers = new java.util.TreeMap<>();
+        x.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), String.join(",", v)));
+        seen.put("headers", headers);
+        seen.put("body", new String(x.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        x.getResponseHeaders().set("X-Dexto-Request-ID", headers.getOrDefault("x-dexto-request-id", "none"));
+        send(x, path.equals("/api/teapot") ? 418 : 200, seen);
     }
 
     private void send(HttpExchange x, int status, Object body) throws IOException {

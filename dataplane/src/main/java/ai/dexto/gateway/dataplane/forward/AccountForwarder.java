@@ -121,18 +121,19 @@ public final class AccountForwarder implements ControlPlaneConnections.Listener 
             headSent = true;
             cancelTimer();
         }
-        boolean last = msg instanceof LastHttpContent;
-        if (last) {
-            done = true;
-            Channel ch = upstream;
-            upstream = null;
-            if (keepAlive) {
-                connections.release(ch);
-            } else {
-                ch.close();
-            }
+        if (!(msg instanceof LastHttpContent)) {
+            client.write(msg); // flushed at the end of the read batch
+            return;
         }
-        client.write(msg);
+        done = true;
+        Channel ch = upstream;
+        upstream = null;
+        if (keepAlive) {
+            connections.release(ch); // no read-complete reaches us after this: flush now
+        } else {
+            ch.close();
+        }
+        client.writeAndFlush(msg);
     }
 
     @Override

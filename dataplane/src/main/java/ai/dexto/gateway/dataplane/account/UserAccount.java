@@ -1,6 +1,6 @@
 package ai.dexto.gateway.dataplane.account;
 
-import ai.dexto.gateway.common.apikey.ApiKeys;
+import ai.dexto.gateway.common.logging.LogFields;
 import ai.dexto.gateway.dataplane.ratelimit.TokenBucket;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -43,7 +43,7 @@ public final class UserAccount {
     public String logId() {
         String l = logId;
         if (l == null) {
-            l = ApiKeys.hashHex(userId).substring(0, 16);
+            l = LogFields.userHash(userId);
             logId = l;
         }
         return l;

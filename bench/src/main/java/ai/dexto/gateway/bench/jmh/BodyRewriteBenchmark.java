@@ -1,6 +1,9 @@
 package ai.dexto.gateway.bench.jmh;
 
-import ai.dexto.gateway.dataplane.credit.ChatBody;
+import ai.dexto.gateway.dataplane.chat.ChatBody;
+import ai.dexto.gateway.dataplane.chat.UpstreamBody;
+import ai.dexto.gateway.dataplane.models.ModelInfo;
+import java.util.List;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -15,13 +18,18 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
-/** Step 4: streaming parse + validation + rewrite (usage accounting, injected max_tokens) of a ~1 KB body. */
+/**
+ * Steps "decode" + "reserve": the strict streaming parse and validation of a ~1 KB chat body, then the
+ * upstream body spliced from its bytes (usage accounting, injected max_tokens, provider.max_price).
+ */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @Fork(jvmArgsAppend = {"-Djmh.executor=CUSTOM",
         "-Djmh.executor.class=ai.dexto.gateway.bench.jmh.EventLoopLikeExecutor"})
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class BodyRewriteBenchmark {
+    private static final List<ModelInfo> MODEL = List.of(new ModelInfo("openai/gpt-4o-mini", 150_000, 600_000,
+            128_000, 16_384));
     private ByteBuf body;
 
     @Setup
@@ -36,10 +44,10 @@ public class BodyRewriteBenchmark {
     @Benchmark
     public int parseAndRewrite() {
         ChatBody b = new ChatBody();
-        if (!b.read(body, PooledByteBufAllocator.DEFAULT)) {
+        if (!b.read(body)) {
             throw new IllegalStateException(b.error());
         }
-        ByteBuf out = b.finish(4096);
+        ByteBuf out = UpstreamBody.build(PooledByteBufAllocator.DEFAULT, body, b, 4096, MODEL);
         int n = out.readableBytes();
         out.release();
         return n;

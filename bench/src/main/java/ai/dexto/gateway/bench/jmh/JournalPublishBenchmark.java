@@ -1,8 +1,10 @@
 package ai.dexto.gateway.bench.jmh;
 
-import ai.dexto.gateway.dataplane.credit.UserAccount;
-import ai.dexto.gateway.dataplane.journal.Settlement;
+import ai.dexto.gateway.common.usage.UsageEvent;
+import ai.dexto.gateway.dataplane.account.UserAccount;
+import ai.dexto.gateway.dataplane.credit.Settler;
 import ai.dexto.gateway.dataplane.journal.UsageJournal;
+import ai.dexto.gateway.dataplane.ops.GatewayMetrics;
 import java.nio.file.Files;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -16,10 +18,11 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * Step 7's hand-off as an event loop sees it: settle the account and tryPublish into the Disruptor
- * ring; the writer thread appends to a real Chronicle Queue meanwhile. A full ring is a counted drop,
- * reported after the run. The settled amount is zero so the account's unapplied-spend list (pruned
- * by the feed in production) does not grow across millions of operations.
+ * Settlement as an event loop does it: admit (journal room for the request), then claim → settle the
+ * account → fill → publish into the Disruptor ring; the writer thread appends to a real Chronicle
+ * Queue meanwhile. When the writer falls behind, admission refuses (the request would be a 503) and
+ * the operation measures that refusal; refusals are reported after the run. The settled amount is zero
+ * so the account's unapplied-spend list (pruned by the feed in production) does not grow.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -28,32 +31,35 @@ import org.openjdk.jmh.annotations.TearDown;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class JournalPublishBenchmark {
     private UsageJournal journal;
-    private Settlement settlement;
+    private Settler settler;
+    private UserAccount account;
+    private final UsageEvent draft = new UsageEvent();
 
     @Setup
     public void setUp() throws Exception {
-        journal = new UsageJournal(Files.createTempDirectory("dexto-jmh-journal-"), "bench-1", 1 << 16);
-        UserAccount account = new UserAccount("bench-user");
+        journal = new UsageJournal(Files.createTempDirectory("dexto-jmh-journal-"), "bench-1", 1 << 16, 0);
+        settler = new Settler(journal, new GatewayMetrics());
+        account = new UserAccount("bench-user");
         account.applyFeed(1_000_000_000L, 0, "unlimited", null, null, null);
-        settlement = new Settlement();
-        settlement.account = account;
-        settlement.reservedNanos = 0;
-        settlement.draft.userId = "bench-user";
-        settlement.draft.model = "openai/gpt-4o-mini";
-        settlement.draft.generationId.append("gen-1732449900-abcdefghijklmnopqrst");
-        settlement.draft.promptTokens = 57;
-        settlement.draft.completionTokens = 20;
+        draft.userId = "bench-user";
+        draft.model = "openai/gpt-4o-mini";
+        draft.generationId.append("gen-1732449900-abcdefghijklmnopqrst");
+        draft.promptTokens = 57;
+        draft.completionTokens = 20;
     }
 
     @Benchmark
-    public boolean publish() {
-        return journal.publish(settlement);
+    public long admitAndSettle() {
+        if (!settler.admit()) {
+            return -1;
+        }
+        return settler.settle(account, 0, draft, false);
     }
 
     @TearDown
     public void tearDown() {
-        long drops = journal.drops();
+        long refused = journal.refusedAdmissions();
         journal.close();
-        System.out.println("journal: written=" + journal.written() + " dropped=" + drops);
+        System.out.println("journal: written=" + journal.written() + " refused admissions=" + refused);
     }
 }

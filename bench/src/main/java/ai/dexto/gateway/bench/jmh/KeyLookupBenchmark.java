@@ -6,7 +6,7 @@ import ai.dexto.gateway.dataplane.auth.Authenticator;
 import ai.dexto.gateway.dataplane.auth.KeyCache;
 import ai.dexto.gateway.dataplane.auth.KeyEntry;
 import ai.dexto.gateway.dataplane.auth.KeyHash;
-import ai.dexto.gateway.dataplane.credit.UserAccount;
+import ai.dexto.gateway.dataplane.account.UserAccount;
 import java.security.SecureRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -32,13 +32,13 @@ public class KeyLookupBenchmark {
 
     @Setup
     public void setUp() {
-        KeyCache cache = new KeyCache();
+        KeyCache cache = new KeyCache(java.time.Duration.ofMinutes(1), 100_000);
         SecureRandom random = new SecureRandom();
         UserAccount account = new UserAccount("bench-user");
         String key = null;
         for (int i = 0; i < 10_000; i++) {
             key = ApiKeys.generate(random);
-            cache.put(KeyHash.ofHex(ApiKeys.hashHex(key)), new KeyEntry(i, account, true));
+            cache.put(KeyHash.ofHex(ApiKeys.hashHex(key)), new KeyEntry(i, account, true, 1));
         }
         auth = new Authenticator(cache);
         scratch = auth.scratch();
@@ -48,11 +48,11 @@ public class KeyLookupBenchmark {
 
     @Benchmark
     public AuthResult hit() {
-        return auth.authenticate(header, scratch, 0);
+        return auth.authenticate(header, scratch);
     }
 
     @Benchmark
     public AuthResult malformedChecksum() {
-        return auth.authenticate(malformed, scratch, 0);
+        return auth.authenticate(malformed, scratch);
     }
 }

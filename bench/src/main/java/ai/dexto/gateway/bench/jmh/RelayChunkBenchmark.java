@@ -28,7 +28,7 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * The relay's per-chunk work on a client pipeline (HttpServerCodec, chunked response already
- * started), as ChatExchange's common path does it: scan the upstream's buffer in place, frame it with
+ * started), as StreamRelay's common path does it: scan the upstream's buffer in place, frame it with
  * {@link ChunkFramer} below the encoder and write it with the void promise, flush. The upstream buffer
  * is pooled and retained per operation (standing in for the decoder's reference), never copied.
  */

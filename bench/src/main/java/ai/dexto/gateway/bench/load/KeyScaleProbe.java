@@ -8,7 +8,7 @@ import ai.dexto.gateway.common.feed.FeedTier;
 import ai.dexto.gateway.common.feed.FeedUser;
 import ai.dexto.gateway.common.feed.Json;
 import ai.dexto.gateway.dataplane.auth.KeyCache;
-import ai.dexto.gateway.dataplane.credit.Accounts;
+import ai.dexto.gateway.dataplane.account.Accounts;
 import ai.dexto.gateway.dataplane.feed.FeedApplier;
 import ai.dexto.gateway.dataplane.ratelimit.RateLimiter;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -61,7 +61,7 @@ public final class KeyScaleProbe {
         long base = heapUsed();
 
         Accounts accounts = new Accounts();
-        KeyCache cache = new KeyCache();
+        KeyCache cache = new KeyCache(java.time.Duration.ofMinutes(1), 100_000);
         RateLimiter limiter = new RateLimiter(10_000, 1_000);
         FeedApplier applier = new FeedApplier(accounts, cache, limiter, cipher);
         long t0 = System.nanoTime();

@@ -135,7 +135,8 @@ public final class Gateway implements AutoCloseable {
                         config.upstreamConnectTimeout(), config.upstreamCaFile()),
                 settler, new GenerationLookup(upstreamHttp, config.upstreamUrl()), credit, breakers, feed,
                 new RelayTimeouts(config.upstreamFirstByteTimeout().toNanos(), config.upstreamChunkTimeout().toNanos(),
-                        config.writeStallTimeout().toNanos(), config.orphanTimeout().toNanos()),
+                        config.writeStallTimeout().toNanos(), config.orphanTimeout().toNanos(),
+                        config.inFlightRecordAfter().toNanos()),
                 exchanges, metrics);
         KeyLookups lookups = new KeyLookups(control::lookupKey, feed, keys, config.maxKeyLookupsInFlight());
         SslContext ssl = config.tlsEnabled()

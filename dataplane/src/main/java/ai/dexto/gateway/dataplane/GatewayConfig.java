@@ -40,6 +40,7 @@ public record GatewayConfig(
         Duration upstreamChunkTimeout,
         Duration writeStallTimeout,
         Duration orphanTimeout,
+        Duration inFlightRecordAfter,
         Duration shutdownGrace,
         long globalRequestsPerMinute,
         long globalBurst,
@@ -118,6 +119,7 @@ public record GatewayConfig(
         b.upstreamChunkTimeout = millis(env, "DEXTO_UPSTREAM_CHUNK_TIMEOUT_MS", b.upstreamChunkTimeout);
         b.writeStallTimeout = millis(env, "DEXTO_GATEWAY_WRITE_STALL_TIMEOUT_MS", b.writeStallTimeout);
         b.orphanTimeout = millis(env, "DEXTO_UPSTREAM_ORPHAN_TIMEOUT_MS", b.orphanTimeout);
+        b.inFlightRecordAfter = millis(env, "DEXTO_INFLIGHT_RECORD_AFTER_MS", b.inFlightRecordAfter);
         b.shutdownGrace = millis(env, "DEXTO_GATEWAY_SHUTDOWN_GRACE_MS", b.shutdownGrace);
         b.globalRequestsPerMinute = intOf(env, "DEXTO_GLOBAL_REQUESTS_PER_MINUTE", 10_000);
         b.globalBurst = intOf(env, "DEXTO_GLOBAL_BURST", (int) Math.max(1, b.globalRequestsPerMinute / 6));
@@ -189,6 +191,8 @@ public record GatewayConfig(
         public Duration upstreamChunkTimeout = Duration.ofSeconds(60);
         public Duration writeStallTimeout = Duration.ofSeconds(30);
         public Duration orphanTimeout = Duration.ofMinutes(10);
+        /** A stream still running after this gets an in-flight journal record (crash safety); 0: at once. */
+        public Duration inFlightRecordAfter = Duration.ofSeconds(1);
         public Duration shutdownGrace = Duration.ofSeconds(10);
         public long globalRequestsPerMinute = 10_000;
         public long globalBurst = 1_000;
@@ -235,7 +239,8 @@ public record GatewayConfig(
                     upstreamUrl, nodeId, dataDir, markupBasisPoints, webResultNanos, topUpUrl, tlsCert, tlsKey,
                     ioThreads, maxConnections, maxConnectionsPerAddress, maxHeaderBytes, maxBodyBytes, bodyMemoryBytes,
                     newConnectionTimeout, idleTimeout, headerTimeout, bodyTimeout, upstreamConnectTimeout,
-                    upstreamFirstByteTimeout, upstreamChunkTimeout, writeStallTimeout, orphanTimeout, shutdownGrace,
+                    upstreamFirstByteTimeout, upstreamChunkTimeout, writeStallTimeout, orphanTimeout, inFlightRecordAfter,
+                    shutdownGrace,
                     globalRequestsPerMinute, globalBurst, unauthenticatedPerMinute, validationsPerMinute,
                     accountCallsPerMinute, negativeKeyCacheTtl, maxKeyLookupsInFlight, modelsRefreshInterval,
                     forwardSimHeaders, startFeed, journalRingSize, journalDiskFloorBytes, breakerFailureThreshold,

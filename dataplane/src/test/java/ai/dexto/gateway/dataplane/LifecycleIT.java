@@ -87,6 +87,31 @@ class LifecycleIT {
     }
 
     @Test
+    void aLongStreamJournalsAnInFlightRecordAShortOneDoesNot() throws Exception {
+        try (GatewayFixture f = GatewayFixture.start(b -> b.inFlightRecordAfter = Duration.ofMillis(500))) {
+            String key = f.addUser("user-inflight", Money.ofUsd(5), "unlimited");
+            HttpResponse<String> quick = f.chat(key, slowStream(20), "X-Sim-Answer-Tokens", "20");
+            HttpResponse<String> slow = streamAsync(f, key, 40, 40).get(30, TimeUnit.SECONDS); // ~1.6 s
+            for (HttpResponse<String> r : List.of(quick, slow)) {
+                assertTrue(r.body().contains("data: [DONE]"), r.body());
+            }
+            String slowId = slow.headers().firstValue("x-dexto-request-id").orElseThrow();
+            UsageEvent done = f.awaitEvent(slowId);
+            List<UsageEvent> all = f.journal(0);
+            UsageEvent intent = all.stream().filter(e -> e.requestId().equals(slowId) && e.status == UsageStatus.IN_FLIGHT)
+                    .findFirst().orElseThrow(() -> new AssertionError("no in-flight record for the long stream"));
+            assertEquals(0, intent.billedCostNanos);
+            assertTrue(intent.costPending);
+            assertEquals(done.generationId.toString(), intent.generationId.toString(), "the same generation");
+            assertTrue(intent.nodeSequence < done.nodeSequence);
+            String quickId = quick.headers().firstValue("x-dexto-request-id").orElseThrow();
+            f.awaitEvent(quickId);
+            assertTrue(f.journal(0).stream().noneMatch(e -> e.requestId().equals(quickId) && e.status == UsageStatus.IN_FLIGHT),
+                    "a stream shorter than the delay needs no in-flight record");
+        }
+    }
+
+    @Test
     void aFailingJournalWriterTurnsTheNodeUnreadyAndRefusesChatsUntilItRecovers() throws Exception {
         try (GatewayFixture f = GatewayFixture.start(b -> { })) {
             String key = f.addUser("user-journal", Money.ofUsd(5), "unlimited");

@@ -37,7 +37,7 @@ public final class ChatExchanges {
         UsageScanner scanner = new UsageScanner();
         ClientAnswer answer = new ClientAnswer(client, call.spendableAfter() + call.reservedNanos());
         ExchangeLedger ledger = new ExchangeLedger(call, settler, generations, credit, metrics, scanner,
-                client.channel().eventLoop());
+                client.channel().eventLoop(), timeouts.inFlightRecord());
         ChatExchange e = new ChatExchange(call, answer, scanner, ledger, upstreams,
                 breakers.forRoute(call.model().id()), healer, timeouts, registry, metrics);
         e.start();

@@ -6,7 +6,9 @@ import ai.dexto.gateway.common.usage.UsageStatus;
 import ai.dexto.gateway.dataplane.credit.CreditPolicy;
 import ai.dexto.gateway.dataplane.credit.Settler;
 import ai.dexto.gateway.dataplane.ops.GatewayMetrics;
-import java.util.concurrent.Executor;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The bookkeeping of one exchange: its usage record (filled as the answer is read), the journal's
@@ -21,7 +23,8 @@ final class ExchangeLedger {
     private final CreditPolicy credit;
     private final GatewayMetrics metrics;
     private final UsageScanner scanner;
-    private final Executor loop;
+    private final EventLoop loop;
+    private final long inFlightAfterNanos;
     private final UsageEvent draft = new UsageEvent();
     private long ownNanos;
     private long sentNanos;
@@ -31,9 +34,12 @@ final class ExchangeLedger {
     private boolean askedUpstream;
     private boolean stream;
     private boolean inFlightJournaled;
+    private boolean inFlightDue;
+    private boolean settled;
+    private ScheduledFuture<?> inFlightTimer;
 
     ExchangeLedger(ChatCall call, Settler settler, GenerationLookup generations, CreditPolicy credit,
-                   GatewayMetrics metrics, UsageScanner scanner, Executor loop) {
+                   GatewayMetrics metrics, UsageScanner scanner, EventLoop loop, long inFlightAfterNanos) {
         this.call = call;
         this.settler = settler;
         this.generations = generations;
@@ -41,6 +47,7 @@ final class ExchangeLedger {
         this.metrics = metrics;
         this.scanner = scanner;
         this.loop = loop;
+        this.inFlightAfterNanos = inFlightAfterNanos;
         UsageEvent e = draft;
         e.requestIdHigh = call.idHigh();
         e.requestIdLow = call.idLow();
@@ -79,21 +86,34 @@ final class ExchangeLedger {
         return firstByteNanos != 0;
     }
 
+    /**
+     * A stream started. If it is still running after {@code inFlightAfterNanos}, its in-flight record is
+     * journaled (as soon as its generation id is known), so that even a killed node's stream gets billed;
+     * the many streams shorter than that end first and cost the journal and the drain nothing extra.
+     */
     void streamStarted() {
         stream = true;
         metrics.streamStarted();
-        journalInFlight();
+        if (inFlightAfterNanos <= 0) {
+            inFlightDue = true;
+            journalInFlight();
+        } else {
+            inFlightTimer = loop.schedule(() -> {
+                inFlightDue = true;
+                journalInFlight();
+            }, inFlightAfterNanos, TimeUnit.NANOSECONDS);
+        }
     }
 
     /** A stream's generation id may first appear in its first event (an upstream without the header). */
     void streamProgress() {
-        if (!inFlightJournaled) {
+        if (inFlightDue && !inFlightJournaled) {
             journalInFlight();
         }
     }
 
     private void journalInFlight() {
-        if (inFlightJournaled || scanner.generationId.length() == 0) {
+        if (inFlightJournaled || settled || scanner.generationId.length() == 0) {
             return;
         }
         inFlightJournaled = true;
@@ -128,6 +148,11 @@ final class ExchangeLedger {
 
     /** Settles and journals the final record; the user's spendable balance after it. */
     long settle(UsageStatus as, int httpStatus) {
+        settled = true;
+        if (inFlightTimer != null) {
+            inFlightTimer.cancel(false);
+            inFlightTimer = null;
+        }
         Charge.fill(draft, scanner, lookedUp, call.model(), call.reservedNanos(), credit);
         draft.status = as;
         draft.httpStatus = httpStatus;

@@ -259,6 +259,11 @@ public final class RequestRouter extends ChannelDuplexHandler {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        GatewayRequest r = current;
+        current = null;
+        if (r != null) {
+            r.release(); // its answer will never finish it: the client left first
+        }
         releaseParked();
         super.channelInactive(ctx);
     }

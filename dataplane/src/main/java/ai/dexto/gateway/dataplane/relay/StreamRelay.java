@@ -40,6 +40,11 @@ final class StreamRelay {
             return true;
         }
         scanner.scanSse(buf);
+        if (scanner.holdContinues) {
+            held = join(held, buf.retain());
+            c.release();
+            return false;
+        }
         boolean done = scanner.doneAt >= 0 || scanner.doneInPartial;
         if (held == null && scanner.holdFrom < 0 && !done) {
             framer.write(buf.retain());

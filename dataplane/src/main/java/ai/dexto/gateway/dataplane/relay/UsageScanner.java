@@ -52,6 +52,8 @@ public final class UsageScanner {
     public int doneAt;
     public boolean doneInPartial;
     public int holdFrom;
+    /** The whole buffer continues a held partial line that may still become {@code data: [DONE]}. */
+    public boolean holdContinues;
 
     private final byte[] scratch = new byte[48];
     private final byte[] window = new byte[USAGE_WINDOW];
@@ -84,6 +86,7 @@ public final class UsageScanner {
         doneAt = -1;
         doneInPartial = false;
         holdFrom = -1;
+        holdContinues = false;
         int start = buf.readerIndex();
         int end = buf.writerIndex();
         while (start < end) {
@@ -113,6 +116,9 @@ public final class UsageScanner {
             }
             if (!wasPartial && mayBecomeDone(buf, start, end)) {
                 holdFrom = start;
+            } else if (wasPartial && start == buf.readerIndex() && partial.readableBytes() <= DONE.length + 1
+                    && mayBecomeDone(partial, partial.readerIndex(), partial.writerIndex())) {
+                holdContinues = true; // a third (or later) piece of the line: still held
             }
         }
     }

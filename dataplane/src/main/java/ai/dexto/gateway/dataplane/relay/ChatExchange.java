@@ -37,6 +37,8 @@ import java.util.concurrent.TimeUnit;
 public final class ChatExchange implements OriginListener {
     enum State { CONNECTING, AWAITING_HEAD, STREAMING, BUFFERING, FINISHING, ORPHANED, SETTLING, DONE }
 
+    private static final long WRITABLE = Long.MIN_VALUE;
+
     private final ChatCall call;
     private final ClientAnswer answer;
     private final UsageScanner scanner;
@@ -59,9 +61,11 @@ public final class ChatExchange implements OriginListener {
     private UsageStatus endedAs = UsageStatus.COMPLETED;
     private boolean readOutstanding;
     private long sentNanos;
-    private long lastActivityNanos;
-    private long orphanDeadlineNanos;
-    private long unwritableSinceNanos;
+    // deadlines are measured on the loop's clock, the one its timers run on (a test advances it)
+    private long sentAt;
+    private long lastActivityAt;
+    private long orphanDeadline;
+    private long unwritableSince = WRITABLE;
     private ScheduledFuture<?> timer;
 
     ChatExchange(ChatCall call, ClientAnswer answer, UsageScanner scanner, ExchangeLedger ledger,
@@ -121,7 +125,8 @@ public final class ChatExchange implements OriginListener {
         upstream.pipeline().get(OriginReceiver.class).bind(this);
         state = State.AWAITING_HEAD;
         sentNanos = System.nanoTime();
-        lastActivityNanos = sentNanos;
+        sentAt = now();
+        lastActivityAt = sentAt;
         ledger.ownUntil(sentNanos);
         upstream.writeAndFlush(UpstreamRequest.of(upstreams.target(), call)).addListener((ChannelFuture w) -> {
             if (w.isSuccess() && w.channel() == upstream) {
@@ -139,7 +144,7 @@ public final class ChatExchange implements OriginListener {
     public void onHead(HttpResponse head) {
         long t0 = System.nanoTime();
         readOutstanding = false;
-        lastActivityNanos = t0;
+        lastActivityAt = now();
         status = head.status().code();
         upstreamKeepAlive = HttpUtil.isKeepAlive(head);
         retryAfter = head.headers().get(HttpHeaderNames.RETRY_AFTER);
@@ -175,7 +180,7 @@ public final class ChatExchange implements OriginListener {
     public void onContent(HttpContent c) {
         long t0 = System.nanoTime();
         readOutstanding = false;
-        lastActivityNanos = t0;
+        lastActivityAt = now();
         boolean last = c instanceof LastHttpContent;
         switch (state) {
             case STREAMING -> {
@@ -369,7 +374,7 @@ public final class ChatExchange implements OriginListener {
 
     /** The client's socket drained below its low watermark (or filled above the high one). */
     public void clientWritabilityChanged(boolean writable) {
-        unwritableSinceNanos = writable ? 0 : System.nanoTime();
+        unwritableSince = writable ? WRITABLE : now();
         if (writable && state == State.STREAMING) {
             readUpstream();
         }
@@ -391,7 +396,7 @@ public final class ChatExchange implements OriginListener {
                     settleLater();
                 }
                 case ORPHANED -> {
-                    orphanDeadlineNanos = Math.min(orphanDeadlineNanos, System.nanoTime());
+                    orphanDeadline = Math.min(orphanDeadline, now());
                     armTimer(0);
                 }
                 case FINISHING -> finishForClient(); // the cost lookup is not awaited: pending if unknown
@@ -404,7 +409,7 @@ public final class ChatExchange implements OriginListener {
     private void orphan(UsageStatus as, long forNanos) {
         endedAs = as;
         state = State.ORPHANED;
-        orphanDeadlineNanos = System.nanoTime() + forNanos;
+        orphanDeadline = now() + forNanos;
         armTimer(forNanos);
     }
 
@@ -417,21 +422,21 @@ public final class ChatExchange implements OriginListener {
 
     private void checkTime() {
         timer = null;
-        long now = System.nanoTime();
+        long now = now();
         RelayTimeouts t = timeouts;
         switch (state) {
             case AWAITING_HEAD -> {
-                if (now - sentNanos >= t.firstByte()) {
+                if (now - sentAt >= t.firstByte()) {
                     upstreamFailed("timeout");
                     answer.error(GatewayError.UPSTREAM_TIMEOUT, null, null);
                     orphan(UsageStatus.TIMEOUT, t.orphan());
                     return;
                 }
-                armTimer(t.firstByte() - (now - sentNanos));
+                armTimer(t.firstByte() - (now - sentAt));
             }
             case STREAMING, BUFFERING -> {
                 long limit = ledger.sawFirstByte() ? t.chunk() : t.firstByte();
-                if (unwritableSinceNanos != 0 && now - unwritableSinceNanos >= t.writeStall()) {
+                if (unwritableSince != WRITABLE && now - unwritableSince >= t.writeStall()) {
                     metrics.upstreamError("client_stalled");
                     endedAs = UsageStatus.CLIENT_ABORTED;
                     answer.close();
@@ -439,7 +444,7 @@ public final class ChatExchange implements OriginListener {
                     settleLater();
                     return;
                 }
-                if (readOutstanding && now - lastActivityNanos >= limit) {
+                if (readOutstanding && now - lastActivityAt >= limit) {
                     upstreamFailed("timeout");
                     endedAs = UsageStatus.TIMEOUT;
                     if (state == State.STREAMING) {
@@ -455,16 +460,20 @@ public final class ChatExchange implements OriginListener {
                 armTimer(Math.min(limit, t.writeStall()) / 4);
             }
             case ORPHANED -> {
-                if (now >= orphanDeadlineNanos) {
+                if (now >= orphanDeadline) {
                     closeUpstream();
                     releaseWhole();
                     settleLater();
                     return;
                 }
-                armTimer(orphanDeadlineNanos - now);
+                armTimer(orphanDeadline - now);
             }
             default -> { }
         }
+    }
+
+    private long now() {
+        return answer.eventLoop().ticker().nanoTime();
     }
 
     private void cancelTimer() {
@@ -486,7 +495,7 @@ public final class ChatExchange implements OriginListener {
         }
         if (!readOutstanding) {
             readOutstanding = true;
-            lastActivityNanos = System.nanoTime();
+            lastActivityAt = now();
         }
         ch.read();
     }

@@ -164,6 +164,8 @@ public final class ChatExchange implements OriginListener {
                 state = State.BUFFERING;
                 whole = new WholeAnswer(answer.alloc(), status == 200);
             }
+            // the chunk and write-stall limits apply from now on: check at their pace, not at the first-byte deadline
+            armTimer(Math.min(timeouts.chunk(), timeouts.writeStall()) / 4);
         } else if (state == State.ORPHANED) {
             if (streamed) {
                 ledger.streamStarted();

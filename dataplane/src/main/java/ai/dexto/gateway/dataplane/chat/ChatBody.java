@@ -45,6 +45,8 @@ public final class ChatBody {
     int usageTo = -1;
     int providerInside = -1;
     boolean providerEmpty;
+    /** Where the client's {@code "max_tokens": null} has its {@code null}: an injected limit goes there. */
+    int maxTokensNullAt = -1;
     int closingBrace = -1;
 
     /** The model as asked for, suffix included ({@code openai/gpt-4o:online}). */
@@ -177,6 +179,9 @@ public final class ChatBody {
                 stream = value == JsonToken.VALUE_TRUE;
             }
             case "max_tokens", "max_completion_tokens" -> {
+                if (value == JsonToken.VALUE_NULL && name.equals("max_tokens")) {
+                    maxTokensNullAt = offset(p, base);
+                }
                 if (value != JsonToken.VALUE_NULL) {
                     if (value != JsonToken.VALUE_NUMBER_INT || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
                             || p.getLongValue() < 1 || p.getLongValue() > Integer.MAX_VALUE) {

@@ -7,6 +7,8 @@ import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -17,7 +19,7 @@ import java.util.List;
  * listed price can serve the request. Everything else is the client's bytes, as retained slices.
  */
 public final class UpstreamBody {
-    private static final byte[] USAGE = ",\"usage\":{\"include\":true}".getBytes(StandardCharsets.US_ASCII);
+    private static final String USAGE = ",\"usage\":{\"include\":true}";
 
     private UpstreamBody() {
     }
@@ -26,39 +28,43 @@ public final class UpstreamBody {
     public static ByteBuf build(ByteBufAllocator alloc, ByteBuf body, ChatBody chat, long injectMaxTokens,
                                 List<ModelInfo> models) {
         String maxPrice = maxPrice(models);
-        CompositeByteBuf out = alloc.compositeBuffer(8);
-        int pos = body.readerIndex();
-        if (chat.providerInside >= 0 && (chat.usageFrom < 0 || chat.providerInside < chat.usageFrom)) {
-            pos = insertIntoProvider(out, body, pos, chat, maxPrice);
+        // the splices, in body order: [from, to) of the client's bytes is replaced by the text
+        List<Splice> splices = new ArrayList<>(4);
+        if (chat.providerInside >= 0) {
+            splices.add(new Splice(chat.providerInside, chat.providerInside, chat.providerEmpty ? maxPrice : maxPrice + ","));
         }
         if (chat.usageFrom >= 0) {
-            slice(out, body, pos, chat.usageFrom);
-            pos = chat.usageTo;
+            splices.add(new Splice(chat.usageFrom, chat.usageTo, ""));
         }
-        if (chat.providerInside >= 0 && chat.usageFrom >= 0 && chat.providerInside > chat.usageFrom) {
-            pos = insertIntoProvider(out, body, pos, chat, maxPrice);
+        boolean injectInPlace = injectMaxTokens > 0 && chat.maxTokensNullAt >= 0;
+        if (injectInPlace) {
+            // "max_tokens": null becomes the limit: appending one would give the upstream two
+            splices.add(new Splice(chat.maxTokensNullAt, chat.maxTokensNullAt + 4, Long.toString(injectMaxTokens)));
         }
-        slice(out, body, pos, chat.closingBrace);
         StringBuilder tail = new StringBuilder(96);
-        if (injectMaxTokens > 0) {
+        if (injectMaxTokens > 0 && !injectInPlace) {
             tail.append(",\"max_tokens\":").append(injectMaxTokens);
         }
         if (chat.providerInside < 0) {
             tail.append(",\"provider\":{").append(maxPrice).append('}');
         }
-        if (!tail.isEmpty()) {
-            out.addComponent(true, Unpooled.wrappedBuffer(tail.toString().getBytes(StandardCharsets.US_ASCII)));
+        tail.append(USAGE);
+        splices.add(new Splice(chat.closingBrace, chat.closingBrace, tail.toString()));
+        splices.sort(Comparator.comparingInt(Splice::from));
+        CompositeByteBuf out = alloc.compositeBuffer(2 * splices.size() + 2);
+        int pos = body.readerIndex();
+        for (Splice sp : splices) {
+            slice(out, body, pos, sp.from());
+            if (!sp.text().isEmpty()) {
+                out.addComponent(true, Unpooled.wrappedBuffer(sp.text().getBytes(StandardCharsets.US_ASCII)));
+            }
+            pos = sp.to();
         }
-        out.addComponent(true, Unpooled.wrappedBuffer(USAGE));
-        slice(out, body, chat.closingBrace, body.writerIndex());
+        slice(out, body, pos, body.writerIndex());
         return out;
     }
 
-    private static int insertIntoProvider(CompositeByteBuf out, ByteBuf body, int pos, ChatBody chat, String maxPrice) {
-        slice(out, body, pos, chat.providerInside);
-        String member = chat.providerEmpty ? maxPrice : maxPrice + ",";
-        out.addComponent(true, Unpooled.wrappedBuffer(member.getBytes(StandardCharsets.US_ASCII)));
-        return chat.providerInside;
+    private record Splice(int from, int to, String text) {
     }
 
     private static void slice(CompositeByteBuf out, ByteBuf body, int from, int to) {

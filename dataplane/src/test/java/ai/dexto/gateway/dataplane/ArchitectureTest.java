@@ -1,5 +1,6 @@
 package ai.dexto.gateway.dataplane;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.dexto.gateway.dataplane.cycleleft.Left;
 import ai.dexto.gateway.dataplane.cycleright.Right;
 import ai.dexto.gateway.dataplane.relay.ChatExchange;
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.lang.ArchRule;
@@ -47,6 +50,17 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage("ai.dexto.gateway.dataplane.*..")
                 .should().dependOnClassesThat().resideInAPackage("ai.dexto.gateway.dataplane")
                 .check(main);
+    }
+
+    @Test
+    void everyTestClassHasATimeout() throws URISyntaxException {
+        JavaClasses tests = new ClassFileImporter().importPath(Path.of(ArchitectureTest.class.getProtectionDomain()
+                .getCodeSource().getLocation().toURI()));
+        DescribedPredicate<JavaClass> hasTests = DescribedPredicate.describe("have test methods",
+                c -> c.getMethods().stream().anyMatch(m -> m.isAnnotatedWith(Test.class)
+                        || m.isAnnotatedWith("com.code_intelligence.jazzer.junit.FuzzTest")));
+        classes().that(hasTests).should().beAnnotatedWith(Timeout.class)
+                .because("a test that hangs must fail, not stall the build").check(tests);
     }
 
     @Test

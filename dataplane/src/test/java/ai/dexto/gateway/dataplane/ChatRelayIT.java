@@ -18,9 +18,11 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.TestInstance;
 
 /** Success paths end to end against the simulator: relay, exact cost, headers, journal. */
+@Timeout(120)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ChatRelayIT {
     static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);

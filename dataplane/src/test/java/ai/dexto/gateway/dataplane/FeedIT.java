@@ -23,9 +23,11 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The feed client against a stub of the control plane's /internal API. */
+@Timeout(120)
 class FeedIT {
     /** Deleted by JUnit after the test, with every journal under it. */
     @TempDir

@@ -17,9 +17,11 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.TestInstance;
 
 /** Refusals before the upstream is asked: 400, 401, 402, 404, 405, 413, 429; models and validate. */
+@Timeout(120)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RequestErrorsIT {
     static final ObjectMapper JSON = new ObjectMapper();

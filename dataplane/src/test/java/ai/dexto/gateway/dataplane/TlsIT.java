@@ -39,6 +39,7 @@ import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.TestInstance;
 
@@ -46,6 +47,7 @@ import org.junit.jupiter.api.TestInstance;
  * TLS on both sides: clients over https (BoringSSL), and an https upstream (a TLS-terminating relay
  * in front of the simulator) whose certificate is verified against its host name.
  */
+@Timeout(120)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TlsIT {
     /** Deleted by JUnit after the test, with every journal under it. */

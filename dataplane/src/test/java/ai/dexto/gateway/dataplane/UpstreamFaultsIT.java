@@ -18,9 +18,11 @@ import java.util.regex.Matcher;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.TestInstance;
 
 /** Every simulator fault, a client that leaves, a client that reads slowly. */
+@Timeout(120)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class UpstreamFaultsIT {
     static final ObjectMapper JSON = new ObjectMapper();

@@ -9,7 +9,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+@Timeout(10)
 class UsageScannerTest {
     static final String STREAM = ": OPENROUTER PROCESSING\n\n"
             + "data: {\"id\":\"gen-1-abc\",\"choices\":[{\"delta\":{\"content\":\"Hi \\\"usage\\\":{\"}}]}\n\n"

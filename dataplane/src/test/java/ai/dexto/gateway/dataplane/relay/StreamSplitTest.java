@@ -37,14 +37,13 @@ class StreamSplitTest {
 
     EmbeddedGateway gw;
     String key;
-    /** One kept-alive upstream connection serves every request, as the pool keeps it. */
+    /** One kept-alive upstream connection serves every request of a test, as the pool keeps it. */
     EmbeddedGateway.Upstream up;
 
     @BeforeAll
     void start() throws Exception {
         gw = EmbeddedGateway.start(s -> { });
         key = gw.addUser("user-split", Money.ofUsd(100));
-        up = gw.pooledUpstream();
     }
 
     @AfterAll
@@ -62,6 +61,7 @@ class StreamSplitTest {
     @Test
     void doneAndTheUsageEventCutAtEveryByteBoundaryStillCarryTheExactCost() throws Exception {
         String wire = upstreamResponse();
+        up = gw.pooledUpstream(); // the pool is the calling thread's, the one the exchanges start on
         int body = HEAD.length();
         for (int cut = body; cut < wire.length(); cut++) {
             relayInReads(new String[] {wire.substring(0, cut), wire.substring(cut)}, "cut at " + cut);
@@ -71,6 +71,7 @@ class StreamSplitTest {
     @Test
     void oneByteAtATimeIsRelayedWhole() throws Exception {
         String wire = upstreamResponse();
+        up = gw.pooledUpstream();
         String[] reads = new String[wire.length()];
         for (int i = 0; i < reads.length; i++) {
             reads[i] = wire.substring(i, i + 1);

@@ -321,6 +321,9 @@ public final class ChatExchange implements OriginListener {
 
     /** Nothing more goes to the client: settle once the generation's record is known (or pending). */
     private void settleLater() {
+        if (state == State.DONE || state == State.SETTLING) {
+            return; // already settled or settling: a re-entrant close must not start a second settlement
+        }
         state = State.SETTLING;
         cancelTimer();
         if (relay != null) {

@@ -72,6 +72,8 @@ final class EmbeddedGateway implements AutoCloseable {
         long chunk = TimeUnit.SECONDS.toNanos(20);
         long writeStall = TimeUnit.SECONDS.toNanos(10);
         long orphan = TimeUnit.SECONDS.toNanos(60);
+        /** In-flight records at once: the lifecycle tests see every stream's intent record. */
+        long inFlightRecord = 0;
         long bodyMemory = 64L << 20;
         int maxBody = 1 << 20;
         long unauthenticatedPerMinute = 120;
@@ -118,7 +120,7 @@ final class EmbeddedGateway implements AutoCloseable {
         ChatExchanges chats = new ChatExchanges(upstreams, settler,
                 new GenerationLookup(generations, "http://127.0.0.1:1/api/v1"), credit,
                 new CircuitBreakers(1000, 1, TimeUnit.SECONDS.toNanos(5)), account -> healAnswer,
-                new RelayTimeouts(s.firstByte, s.chunk, s.writeStall, s.orphan), registry, metrics);
+                new RelayTimeouts(s.firstByte, s.chunk, s.writeStall, s.orphan, s.inFlightRecord), registry, metrics);
         KeyLookups lookups = new KeyLookups(hash -> CompletableFuture.completedFuture(java.util.Optional.empty()), feed,
                 keys, 64);
         long seconds = TimeUnit.SECONDS.toNanos(1);

@@ -16,6 +16,10 @@ public final class Accounts {
         return byUser.computeIfAbsent(userId, create);
     }
 
+    public void forEach(java.util.function.Consumer<UserAccount> action) {
+        byUser.values().forEach(action);
+    }
+
     public int size() {
         return byUser.size();
     }

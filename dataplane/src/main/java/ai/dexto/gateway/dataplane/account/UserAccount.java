@@ -135,6 +135,11 @@ public final class UserAccount {
         }
     }
 
+    /** A new bucket of the same tier (the number of nodes sharing the limit changed). */
+    public void replaceBucket(TokenBucket fresh) {
+        bucket = fresh;
+    }
+
     /** Applies the control plane's view; the balance first, so spendable is briefly low, never high. */
     public void applyFeed(long balance, long appliedSeq, String tierName, TokenBucket freshBucket,
                           String ciphertext, KeyOpener keyOpener) {

@@ -57,6 +57,7 @@ public final class FeedApplier implements KeyApplier, UpstreamKeyHealer {
 
     public synchronized void apply(FeedSnapshot snapshot) {
         limiter.replaceTiers(snapshot.tiers());
+        shareLimits(snapshot.activeNodes());
         applyUsers(snapshot.users());
         Set<KeyHash> present = new HashSet<>();
         for (FeedKey key : nonNull(snapshot.keys())) {
@@ -70,6 +71,7 @@ public final class FeedApplier implements KeyApplier, UpstreamKeyHealer {
 
     public synchronized void apply(FeedChanges changes) {
         limiter.replaceTiers(changes.tiers());
+        shareLimits(changes.activeNodes());
         applyUsers(changes.users());
         for (FeedKey key : nonNull(changes.keys())) {
             applyKey(key);
@@ -101,6 +103,17 @@ public final class FeedApplier implements KeyApplier, UpstreamKeyHealer {
         }
         return c.healUpstreamKey(account.userId(), refused)
                 .thenApply(sealed -> sealed != null && account.replaceSealedKey(sealed, opener));
+    }
+
+    /**
+     * The number of nodes sharing each user's limits changed: every user's bucket becomes this node's new
+     * share. Rare (a node joins or leaves), and off the event loops.
+     */
+    private void shareLimits(int activeNodes) {
+        if (limiter.shareAmong(activeNodes)) {
+            LOG.info("{} gateway nodes share each user's rate limit: this node enforces its share", limiter.nodes());
+            accounts.forEach(a -> a.replaceBucket(limiter.bucketFor(limiter.tier(a.tier()))));
+        }
     }
 
     /** An empty feed still counts as contact (for the lag metric). */

@@ -13,6 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class RateLimiter {
     private final TokenBucket global;
     private final Map<String, FeedTier> tiers = new ConcurrentHashMap<>();
+    /** Gateway nodes sharing each user's limit (the feed says how many poll it); this node enforces its share. */
+    private volatile int nodes = 1;
 
     public RateLimiter(long globalPerMinute, long globalBurst) {
         this.global = new TokenBucket(globalPerMinute, globalBurst);
@@ -36,12 +38,34 @@ public final class RateLimiter {
         return t != null ? t : tiers.get("free");
     }
 
-    /** A fresh bucket for a tier, or null when the tier is unlimited. */
+    /**
+     * A fresh bucket for a tier: this node's share of it, {@code ceil(limit / nodes)} of the rate and
+     * the burst; null when the tier is unlimited.
+     */
     public TokenBucket bucketFor(FeedTier tier) {
         if (tier.unlimited() || tier.requestsPerMinute() <= 0) {
             return null;
         }
-        return new TokenBucket(tier.requestsPerMinute(), Math.max(1, tier.burst()));
+        int n = nodes;
+        return new TokenBucket(ceilDiv(tier.requestsPerMinute(), n), Math.max(1, ceilDiv(Math.max(1, tier.burst()), n)));
+    }
+
+    /** How many nodes share the limits now; true when that changed (users' buckets must be resized). */
+    public boolean shareAmong(int activeNodes) {
+        int n = Math.max(1, activeNodes);
+        if (n == nodes) {
+            return false;
+        }
+        nodes = n;
+        return true;
+    }
+
+    public int nodes() {
+        return nodes;
+    }
+
+    private static long ceilDiv(long a, long b) {
+        return (a + b - 1) / b;
     }
 
     /**

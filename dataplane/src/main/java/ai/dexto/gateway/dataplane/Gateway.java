@@ -2,7 +2,12 @@ package ai.dexto.gateway.dataplane;
 
 import ai.dexto.gateway.common.crypto.UpstreamKeyCipher;
 import ai.dexto.gateway.common.feed.FeedChanges;
+import ai.dexto.gateway.common.apikey.ApiKeys;
+import ai.dexto.gateway.common.feed.FeedKey;
 import ai.dexto.gateway.common.feed.FeedSnapshot;
+import ai.dexto.gateway.common.feed.FeedTier;
+import ai.dexto.gateway.common.feed.FeedUser;
+import ai.dexto.gateway.common.money.Money;
 import ai.dexto.gateway.dataplane.account.Accounts;
 import ai.dexto.gateway.dataplane.account.UserAccount;
 import ai.dexto.gateway.dataplane.auth.Authenticator;
@@ -33,6 +38,7 @@ import ai.dexto.gateway.dataplane.relay.GenerationLookup;
 import ai.dexto.gateway.dataplane.relay.RelayTimeouts;
 import ai.dexto.gateway.dataplane.relay.UpstreamClient;
 import ai.dexto.gateway.dataplane.relay.UpstreamTarget;
+import ai.dexto.gateway.dataplane.warmup.WarmUps;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
@@ -48,6 +54,7 @@ import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -101,6 +108,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     public static Gateway start(GatewayConfig config) throws Exception {
+        long warmedUp = config.warmUp().isZero() ? 0 : warmUp(config);
         Transport transport = Transport.best();
         HttpClient controlHttp = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
@@ -158,6 +166,8 @@ public final class Gateway implements AutoCloseable {
                 new ControlPlaneConnections(config.controlUrl(), transport.clientChannel()),
                 metrics, new AccessLog(), config.topUpUrl(), config.forwardSimHeaders());
         GatewayGauges.register(metrics, keys, journal, feed, breakers, models, gate, bodies, lookups, exchanges);
+        metrics.gauge("dexto_gateway_warmup_requests", "Requests the warm-up ran through a throwaway copy before start",
+                () -> warmedUp);
 
         EventLoopGroup group = transport.newGroup(config.ioThreads(), "dexto-io");
         OpsServer ops = null;
@@ -191,6 +201,33 @@ public final class Gateway implements AutoCloseable {
             background.shutdownNow();
             throw e;
         }
+    }
+
+    /**
+     * Runs warm-up traffic through a throwaway copy of this gateway against a loopback stand-in
+     * upstream (see {@link WarmUps}), so the real one starts with its request path compiled.
+     */
+    private static long warmUp(GatewayConfig config) throws Exception {
+        long started = System.nanoTime();
+        Path dir = java.nio.file.Files.createTempDirectory("dexto-warmup-");
+        String[] upstreamUrl = new String[1];
+        long answered;
+        try (AutoCloseable upstream = WarmUps.upstream(Transport.best(), upstreamUrl);
+             Gateway copy = Gateway.start(config.forWarmUp(upstreamUrl[0], dir))) {
+            String key = ApiKeys.generate(new java.security.SecureRandom());
+            UpstreamKeyCipher cipher = UpstreamKeyCipher.fromBase64(config.encryptionKeyBase64());
+            copy.apply(new FeedSnapshot(1, List.of(new FeedTier("unlimited", 0, 0, true)),
+                    List.of(new FeedUser("warmup", "unlimited", Money.ofUsd(1_000_000), 0, cipher.seal("warmup", "warmup"))),
+                    List.of(new FeedKey(ApiKeys.hashHex(key), 1, "warmup", FeedKey.ACTIVE))));
+            answered = WarmUps.drive(copy.port(), key, Math.max(2, config.ioThreads() * 2), config.warmUp().toMillis());
+        } finally {
+            try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+        LOG.info("warmed up: {} requests through a throwaway copy in {} ms", answered,
+                (System.nanoTime() - started) / 1_000_000);
+        return answered;
     }
 
     /** Why the node must not get traffic, or null when it may. */

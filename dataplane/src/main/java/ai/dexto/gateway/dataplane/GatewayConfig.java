@@ -42,6 +42,7 @@ public record GatewayConfig(
         Duration orphanTimeout,
         Duration inFlightRecordAfter,
         Duration shutdownGrace,
+        Duration warmUp,
         long globalRequestsPerMinute,
         long globalBurst,
         long unauthenticatedPerMinute,
@@ -70,6 +71,26 @@ public record GatewayConfig(
 
     public boolean tlsEnabled() {
         return tlsCert != null && tlsKey != null;
+    }
+
+    /**
+     * The throwaway copy warm-up traffic runs through: this node's threads and limits, a loopback
+     * upstream stand-in, its own data directory, no feed, no warm-up of its own, no global limit.
+     */
+    public GatewayConfig forWarmUp(String upstream, Path directory) {
+        Builder b = builder();
+        b.ioThreads = ioThreads;
+        b.upstreamUrl = upstream;
+        b.dataDir = directory;
+        b.port = 0;
+        b.opsPort = 0;
+        b.startFeed = false;
+        b.journalDiskFloorBytes = 0;
+        b.encryptionKeyBase64 = encryptionKeyBase64;
+        b.globalRequestsPerMinute = Integer.MAX_VALUE;
+        b.globalBurst = Integer.MAX_VALUE;
+        b.nodeId = "warmup";
+        return b.build();
     }
 
     /** The settings still at a development default, by environment name (empty in a real deployment). */
@@ -128,6 +149,7 @@ public record GatewayConfig(
         b.accountCallsPerMinute = intOf(env, "DEXTO_ACCOUNT_CALLS_PER_MINUTE", (int) b.accountCallsPerMinute);
         b.journalDiskFloorBytes = intOf(env, "DEXTO_JOURNAL_DISK_FLOOR_MB", (int) (b.journalDiskFloorBytes >> 20))
                 * (1L << 20);
+        b.warmUp = millis(env, "DEXTO_GATEWAY_WARMUP_MS", Duration.ofSeconds(5));
         // off unless asked for: X-Sim-* headers only mean something to the simulator
         b.forwardSimHeaders = "true".equalsIgnoreCase(env.getOrDefault("DEXTO_FORWARD_SIM_HEADERS", "false"));
         return b.build();
@@ -194,6 +216,8 @@ public record GatewayConfig(
         /** A stream still running after this gets an in-flight journal record (crash safety); 0: at once. */
         public Duration inFlightRecordAfter = Duration.ofSeconds(1);
         public Duration shutdownGrace = Duration.ofSeconds(10);
+        /** Warm-up traffic through a throwaway copy before the ports open (off in tests; 5 s from the environment). */
+        public Duration warmUp = Duration.ZERO;
         public long globalRequestsPerMinute = 10_000;
         public long globalBurst = 1_000;
         public long unauthenticatedPerMinute = 120;
@@ -240,7 +264,7 @@ public record GatewayConfig(
                     ioThreads, maxConnections, maxConnectionsPerAddress, maxHeaderBytes, maxBodyBytes, bodyMemoryBytes,
                     newConnectionTimeout, idleTimeout, headerTimeout, bodyTimeout, upstreamConnectTimeout,
                     upstreamFirstByteTimeout, upstreamChunkTimeout, writeStallTimeout, orphanTimeout, inFlightRecordAfter,
-                    shutdownGrace,
+                    shutdownGrace, warmUp,
                     globalRequestsPerMinute, globalBurst, unauthenticatedPerMinute, validationsPerMinute,
                     accountCallsPerMinute, negativeKeyCacheTtl, maxKeyLookupsInFlight, modelsRefreshInterval,
                     forwardSimHeaders, startFeed, journalRingSize, journalDiskFloorBytes, breakerFailureThreshold,

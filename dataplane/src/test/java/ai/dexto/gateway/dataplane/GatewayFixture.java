@@ -161,6 +161,14 @@ final class GatewayFixture implements AutoCloseable {
         return cost;
     }
 
+    /** What the upstream has charged the fixture's upstream key so far (its provisioning record). */
+    long upstreamUsage() throws Exception {
+        HttpResponse<String> r = get(sim.openRouterBaseUrl() + "/key", "Authorization", "Bearer " + upstreamKey);
+        return ai.dexto.gateway.common.money.Money.parseUsdExact(new com.fasterxml.jackson.databind.ObjectMapper()
+                .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .readTree(r.body()).at("/data/usage").decimalValue().toPlainString());
+    }
+
     /** Final events (not the streams' in-flight records) of one request id. */
     List<UsageEvent> eventsOf(String requestId, int atLeastTotal) throws InterruptedException {
         List<UsageEvent> out = new ArrayList<>();

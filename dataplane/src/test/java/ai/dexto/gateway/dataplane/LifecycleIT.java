@@ -87,6 +87,23 @@ class LifecycleIT {
     }
 
     @Test
+    void aWarmUpRunsRealTrafficThroughACopyBeforeStartAndTouchesNothingReal() throws Exception {
+        long before = System.nanoTime();
+        try (GatewayFixture f = GatewayFixture.start(b -> b.warmUp = Duration.ofSeconds(2))) {
+            assertTrue(System.nanoTime() - before >= TimeUnit.SECONDS.toNanos(2), "ready only after the warm-up");
+            String metrics = f.gateway.metricsText();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("^dexto_gateway_warmup_requests (\\S+)$",
+                    java.util.regex.Pattern.MULTILINE).matcher(metrics);
+            assertTrue(m.find(), metrics);
+            assertTrue(Double.parseDouble(m.group(1)) > 100, "real requests ran: " + m.group(1));
+            assertEquals(0, f.gateway.journalWritten(), "nothing of the warm-up in this node's journal");
+            assertEquals(0, f.upstreamUsage(), "nothing of the warm-up reached the upstream");
+            String key = f.addUser("user-after-warmup", Money.ofUsd(1), "unlimited");
+            assertEquals(200, f.chat(key, GatewayFixture.body(false, 5)).statusCode());
+        }
+    }
+
+    @Test
     void aLongStreamJournalsAnInFlightRecordAShortOneDoesNot() throws Exception {
         try (GatewayFixture f = GatewayFixture.start(b -> b.inFlightRecordAfter = Duration.ofMillis(500))) {
             String key = f.addUser("user-inflight", Money.ofUsd(5), "unlimited");

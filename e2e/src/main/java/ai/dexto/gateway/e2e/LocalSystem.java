@@ -107,6 +107,8 @@ public final class LocalSystem implements AutoCloseable {
         env.put("ENCRYPTION_KEY", ENCRYPTION_KEY);
         env.put("DEXTO_NODE_ID", NODE_ID);
         env.put("DEXTO_FORWARD_SIM_HEADERS", "true");
+        // the warm-up runs (it is part of every start) but briefly: tests start many gateways
+        env.put("DEXTO_GATEWAY_WARMUP_MS", "500");
         env.put("DEXTO_JWKS_URL", authUrl() + "/.well-known/jwks.json");
         env.put("DEXTO_AUTH_ANON_KEY", AUTH_ANON_KEY);
         // the dashboard signs users in on the simulated Supabase Auth and approves device logins at /device
@@ -173,6 +175,13 @@ public final class LocalSystem implements AutoCloseable {
         gateway = processes.startJava("gateway", jar("dataplane/target/dexto-dataplane.jar"), gatewayJvmOptions(),
                 List.of(), env);
         processes.awaitHttp("gateway", gateway, gatewayOpsUrl() + "/ready", Duration.ofSeconds(60));
+    }
+
+    /** Kills the gateway as a crash would (SIGKILL: no shutdown hook, no drain of its ring, no settlement). */
+    public void killGateway() throws InterruptedException {
+        gateway.destroyForcibly();
+        gateway.waitFor();
+        gateway = null;
     }
 
     /**

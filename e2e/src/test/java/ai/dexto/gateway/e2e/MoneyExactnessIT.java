@@ -133,11 +133,11 @@ class MoneyExactnessIT {
         while (System.nanoTime() < deadline) {
             String metrics = system.call("GET", system.gatewayOpsUrl() + "/metrics", null, null, 200);
             boolean gatewayIdle = metrics.contains("dexto_gateway_open_exchanges 0.0");
-            JsonNode usage = system.json(system.call("GET", system.controlUrl() + "/me/usage?limit=100", user.apiKey(),
+            JsonNode usage = system.json(system.call("GET", system.controlUrl() + "/me/usage?recent_limit=100", user.apiKey(),
                     null, 200));
             long finals = 0;
             for (JsonNode row : usage.path("recent")) {
-                if (!row.path("status").asText().equals("in_flight") && !"pending".equals(row.path("cost_status").asText(null))) {
+                if (!row.path("status").asText().equals("in_flight")) {
                     finals++;
                 }
             }

@@ -10,6 +10,8 @@ import ai.dexto.gateway.dataplane.ops.GatewayMetrics;
 import ai.dexto.gateway.dataplane.pipeline.BodyBudget;
 import ai.dexto.gateway.dataplane.relay.CircuitBreakers;
 import ai.dexto.gateway.dataplane.relay.ExchangeRegistry;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.util.internal.PlatformDependent;
 
 /** The metrics read from the parts' own state at scrape time (nothing on the request path). */
 final class GatewayGauges {
@@ -36,5 +38,10 @@ final class GatewayGauges {
         m.gauge("dexto_gateway_connection_addresses", "Client addresses with open connections", gate::addresses);
         m.gauge("dexto_gateway_body_memory_bytes", "Request body bytes held by requests in progress", bodies::held);
         m.gauge("dexto_gateway_open_exchanges", "Chat requests not settled yet", exchanges::open);
+        // Netty allocates its pooled and unpooled direct buffers outside the JVM's buffer-pool counters
+        m.gauge("dexto_gateway_netty_direct_memory_bytes", "Direct memory Netty's buffers hold",
+                PlatformDependent::usedDirectMemory);
+        m.gauge("dexto_gateway_netty_pooled_direct_bytes", "Direct memory in Netty's buffer pool's arenas",
+                () -> PooledByteBufAllocator.DEFAULT.metric().usedDirectMemory());
     }
 }

@@ -177,6 +177,11 @@ public final class LocalSystem implements AutoCloseable {
         processes.awaitHttp("gateway", gateway, gatewayOpsUrl() + "/ready", Duration.ofSeconds(60));
     }
 
+    /** The running gateway's process id, for reading its resident memory from {@code /proc}. */
+    public long gatewayPid() {
+        return gateway.pid();
+    }
+
     /** Kills the gateway as a crash would (SIGKILL: no shutdown hook, no drain of its ring, no settlement). */
     public void killGateway() throws InterruptedException {
         gateway.destroyForcibly();

@@ -7,6 +7,7 @@ import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -97,6 +98,8 @@ public final class GatewayMetrics {
         promptTokens = tokens.labelValues("prompt");
         completionTokens = tokens.labelValues("completion");
         gauge("dexto_gateway_active_streams", "Chat requests being relayed", () -> activeStreams.get());
+        // heap, buffer pools, GC, threads: what "memory stays flat under attack" is read from
+        JvmMetrics.builder().register(registry);
     }
 
     /** A labelled gauge read at scrape time: {@code values} gives each label value's reading. */

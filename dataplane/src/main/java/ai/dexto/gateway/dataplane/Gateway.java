@@ -110,9 +110,8 @@ public final class Gateway implements AutoCloseable {
     public static Gateway start(GatewayConfig config) throws Exception {
         long warmedUp = config.warmUp().isZero() ? 0 : warmUp(config);
         Transport transport = Transport.best();
-        HttpClient controlHttp = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
-        HttpClient upstreamHttp = UpstreamHttp.client(config);
+        HttpClient controlHttp = TrustedHttp.client(config.controlCaFile());
+        HttpClient upstreamHttp = TrustedHttp.client(config.upstreamCaFile());
         GatewayMetrics metrics = new GatewayMetrics();
         Accounts accounts = new Accounts();
         KeyCache keys = new KeyCache(config.negativeKeyCacheTtl(), 100_000);
@@ -163,7 +162,7 @@ public final class Gateway implements AutoCloseable {
                 new AddressBuckets(config.validationsPerMinute(), Math.max(1, config.validationsPerMinute() / 2), 100_000),
                 new AddressBuckets(config.accountCallsPerMinute(), Math.max(1, config.accountCallsPerMinute() / 4), 100_000),
                 bodies, models, credit, settler, chats,
-                new ControlPlaneConnections(config.controlUrl(), transport.clientChannel()),
+                new ControlPlaneConnections(config.controlUrl(), config.controlCaFile(), transport.clientChannel()),
                 metrics, new AccessLog(), config.topUpUrl(), config.forwardSimHeaders());
         GatewayGauges.register(metrics, keys, journal, feed, breakers, models, gate, bodies, lookups, exchanges);
         metrics.gauge("dexto_gateway_warmup_requests", "Requests the warm-up ran through a throwaway copy before start",

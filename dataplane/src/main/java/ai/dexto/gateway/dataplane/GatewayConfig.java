@@ -58,7 +58,8 @@ public record GatewayConfig(
         int breakerFailureThreshold,
         int breakerMinUsers,
         Duration breakerOpenDuration,
-        Path upstreamCaFile) {
+        Path upstreamCaFile,
+        Path controlCaFile) {
 
     /** Development default shared with the control plane; production sets {@code DEXTO_INTERNAL_TOKEN}. */
     public static final String DEV_INTERNAL_TOKEN = "dev-internal-token";
@@ -125,6 +126,7 @@ public record GatewayConfig(
         b.tlsCert = pathOf(env, "DEXTO_TLS_CERT");
         b.tlsKey = pathOf(env, "DEXTO_TLS_KEY");
         b.upstreamCaFile = pathOf(env, "DEXTO_UPSTREAM_CA_FILE");
+        b.controlCaFile = pathOf(env, "DEXTO_CONTROL_CA_FILE");
         b.ioThreads = intOf(env, "DEXTO_GATEWAY_IO_THREADS", b.ioThreads);
         b.maxConnections = intOf(env, "DEXTO_GATEWAY_MAX_CONNECTIONS", b.maxConnections);
         b.maxConnectionsPerAddress = intOf(env, "DEXTO_GATEWAY_MAX_CONNECTIONS_PER_ADDRESS", b.maxConnectionsPerAddress);
@@ -236,6 +238,8 @@ public record GatewayConfig(
         /** Extra trust anchors (PEM) for an https upstream; null: the JVM's default trust store. */
         public Path upstreamCaFile;
         public Builder upstreamCaFile(Path p) { upstreamCaFile = p; return this; }
+        /** Extra trust anchors (PEM) for an https control plane (a private CA); null: the JVM's default. */
+        public Path controlCaFile;
         public Builder breaker(int failures, int minUsers, Duration open) {
             breakerFailureThreshold = failures; breakerMinUsers = minUsers; breakerOpenDuration = open; return this;
         }
@@ -268,7 +272,7 @@ public record GatewayConfig(
                     globalRequestsPerMinute, globalBurst, unauthenticatedPerMinute, validationsPerMinute,
                     accountCallsPerMinute, negativeKeyCacheTtl, maxKeyLookupsInFlight, modelsRefreshInterval,
                     forwardSimHeaders, startFeed, journalRingSize, journalDiskFloorBytes, breakerFailureThreshold,
-                    breakerMinUsers, breakerOpenDuration, upstreamCaFile);
+                    breakerMinUsers, breakerOpenDuration, upstreamCaFile, controlCaFile);
         }
     }
 }

@@ -30,6 +30,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class ControlPlaneCallsIT {
     static final ObjectMapper JSON = new ObjectMapper();
+    static final String TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
+    static final String TRACEPARENT = "00-" + TRACE + "-00f067aa0ba902b7-01";
     StubControlPlane cp;
     GatewayFixture f;
 
@@ -53,9 +55,11 @@ class ControlPlaneCallsIT {
         String fresh = f.sim.mintKey("healed", null);
         cp.healer = user -> user.equals("user-heal") ? f.cipher.seal(user, fresh) : null;
 
-        HttpResponse<String> r = f.chat(key, GatewayFixture.body(false, 5));
+        HttpResponse<String> r = f.chat(key, GatewayFixture.body(false, 5), "traceparent", TRACEPARENT);
         assertEquals(200, r.statusCode(), r.body());
         assertEquals(1, cp.healCalls.get());
+        assertTrue(cp.healTrace.startsWith("00-" + TRACE + "-") && !cp.healTrace.equals(TRACEPARENT),
+                "the heal is a new span of the caller's trace: " + cp.healTrace);
         assertTrue(f.gateway.metricsText().contains("dexto_gateway_upstream_key_heals_total 1.0"));
         assertEquals(200, f.chat(key, GatewayFixture.body(false, 5)).statusCode(), "healed for good");
         assertEquals(1, cp.healCalls.get());
@@ -86,7 +90,7 @@ class ControlPlaneCallsIT {
     void accountCallsAreForwardedAsTheyAreWithoutHopByHopHeaders() throws Exception {
         HttpResponse<String> r = f.http.send(HttpRequest.newBuilder(URI.create(f.gateway.url() + "/api/provision?x=1"))
                 .header("Authorization", "Bearer session-jwt").header("Origin", "https://dexto.ai")
-                .header("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
+                .header("traceparent", TRACEPARENT)
                 .POST(HttpRequest.BodyPublishers.ofString("{\"hello\":1}")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode(), r.body());
         JsonNode seen = JSON.readTree(r.body());
@@ -97,7 +101,7 @@ class ControlPlaneCallsIT {
         assertEquals("Bearer session-jwt", h.path("authorization").asText());
         assertEquals("https://dexto.ai", h.path("origin").asText());
         assertEquals("127.0.0.1", h.path("x-forwarded-for").asText());
-        assertTrue(h.path("traceparent").asText().startsWith("00-4bf92f3577b34da6a3ce929d0e0e4736-"), "the caller's trace");
+        assertTrue(h.path("traceparent").asText().startsWith("00-" + TRACE + "-"), "the caller's trace");
         String requestId = r.headers().firstValue("x-dexto-request-id").orElseThrow();
         assertEquals(requestId, h.path("x-dexto-request-id").asText(), "one request id on both planes");
         assertEquals(1, r.headers().allValues("x-dexto-request-id").size());

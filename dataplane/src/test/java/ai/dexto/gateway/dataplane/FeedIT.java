@@ -70,6 +70,8 @@ class FeedIT {
                 assertEquals(200, chat(g, late).statusCode());
                 assertEquals(200, chat(g, late).statusCode());
                 assertEquals(1, cp.lookupCalls.get());
+                assertTrue(cp.lookupTrace != null && cp.lookupTrace.matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01"),
+                        "the lookup is a span of the asking request's trace: " + cp.lookupTrace);
 
                 // An unknown key: 401, and the negative answer is cached.
                 String unknown = ApiKeys.generate(random);

@@ -31,6 +31,9 @@ final class StubControlPlane implements AutoCloseable {
     /** Answers a heal for a user: the new sealed key (null: refuse with 503). */
     volatile java.util.function.Function<String, String> healer = user -> null;
     final AtomicInteger healCalls = new AtomicInteger();
+    /** The {@code traceparent} of the last heal and the last key lookup. */
+    volatile String healTrace;
+    volatile String lookupTrace;
     final AtomicInteger publicCalls = new AtomicInteger();
     private final HttpServer server;
 
@@ -60,6 +63,7 @@ final class StubControlPlane implements AutoCloseable {
                 FeedChanges c = changes.poll(2, TimeUnit.SECONDS);
                 send(x, 200, c != null ? c : new FeedChanges(snapshot.cursor(), false, List.of(), List.of(), List.of()));
             } else if (path.startsWith("/internal/users/") && path.endsWith("/upstream-key/heal")) {
+                healTrace = x.getRequestHeaders().getFirst("traceparent");
                 healCalls.incrementAndGet();
                 String user = java.net.URLDecoder.decode(path.substring("/internal/users/".length(),
                         path.length() - "/upstream-key/heal".length()), java.nio.charset.StandardCharsets.UTF_8);
@@ -70,6 +74,7 @@ final class StubControlPlane implements AutoCloseable {
                     send(x, 200, Map.of("upstream_key_ciphertext", sealed));
                 }
             } else if (path.startsWith("/internal/keys/")) {
+                lookupTrace = x.getRequestHeaders().getFirst("traceparent");
                 lookupCalls.incrementAndGet();
                 KeyLookup l = lookups.get(path.substring("/internal/keys/".length()));
                 if (l == null) {

@@ -113,6 +113,9 @@ class ApiTourIT {
         HttpResponse<String> spec = system.send("GET", c + "/openapi.json", null, null);
         assertEquals(200, spec.statusCode());
         assertEquals(system.json(OpenApiConformanceIT.text("dexto/openapi/public.json")), system.json(spec.body()));
+        HttpResponse<String> throughGateway = system.send("GET", system.gatewayUrl() + "/openapi.json", null, null);
+        assertEquals(200, throughGateway.statusCode());
+        assertEquals(system.json(spec.body()), system.json(throughGateway.body()));
     }
 
     @Test

@@ -12,8 +12,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 import org.junit.jupiter.api.Test;
@@ -21,7 +19,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The control plane's internal port over TLS with a certificate from a test CA, and the real gateway
- * loading its feed and looking keys up through it, trusting that CA: a key provisioned after the
+ * loading its feed and looking keys up through it, trusting that CA (DEXTO_CONTROL_CA_FILE, not the JVM's
+ * trust store): a key provisioned after the
  * gateway started is served (the lookup and the feed crossed TLS). A client that does not trust the CA
  * is refused the handshake, and plain HTTP gets no answer from the port.
  */
@@ -33,12 +32,10 @@ class InternalTlsIT {
         LocalSystem system = LocalSystem.create();
         try {
             String internal = "https://127.0.0.1:" + system.controlInternalPort();
-            List<String> gatewayJvm = new ArrayList<>(List.of(LocalSystem.DEFAULT_GATEWAY_JAVA_OPTS.split(" ")));
-            gatewayJvm.addAll(certs.trustOptions());
             system.env("DEXTO_CONTROL_INTERNAL_TLS_CERT", certs.certPem.toString())
                     .env("DEXTO_CONTROL_INTERNAL_TLS_KEY", certs.keyPem.toString())
                     .env("DEXTO_CONTROL_INTERNAL_URL", internal)
-                    .env("DEXTO_GATEWAY_JAVA_OPTS", String.join(" ", gatewayJvm));
+                    .env("DEXTO_CONTROL_CA_FILE", certs.caPem().toString());
             system.startSim();
             system.startControlPlane();
             system.startGateway(); // ready only once its first snapshot arrived over TLS

@@ -60,10 +60,9 @@ final class TestCertificates {
         return c;
     }
 
-    /** JVM options that make the default SSLContext (the gateway's HttpClient) trust only the test CA. */
-    List<String> trustOptions() {
-        return List.of("-Djavax.net.ssl.trustStore=" + trustStore, "-Djavax.net.ssl.trustStorePassword=" + PASSWORD,
-                "-Djavax.net.ssl.trustStoreType=PKCS12");
+    /** The test CA's certificate (PEM), as the gateway's DEXTO_CONTROL_CA_FILE. */
+    Path caPem() {
+        return dir.resolve("ca.crt");
     }
 
     SSLContext trustingContext() throws IOException, GeneralSecurityException {

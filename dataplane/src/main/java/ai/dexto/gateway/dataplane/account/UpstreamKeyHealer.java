@@ -8,5 +8,5 @@ import java.util.concurrent.CompletableFuture;
  * key (so one retry is worth it); never on an event loop.
  */
 public interface UpstreamKeyHealer {
-    CompletableFuture<Boolean> heal(UserAccount account);
+    CompletableFuture<Boolean> heal(UserAccount account, String traceId);
 }

@@ -5,7 +5,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
  * The one question to the control plane on a cache miss: asynchronous, de-duplicated (concurrent
@@ -14,14 +14,15 @@ import java.util.function.Function;
  * through the feed's code path; a 404 is remembered briefly, so repeating a bad key costs nothing.
  */
 public final class KeyLookups {
-    private final Function<String, CompletableFuture<Optional<KeyLookup>>> ask;
+    /** (sha-256 hex, trace id) → the control plane's answer. */
+    private final BiFunction<String, String, CompletableFuture<Optional<KeyLookup>>> ask;
     private final KeyApplier applier;
     private final KeyCache cache;
     private final int maxInFlight;
     private final AtomicInteger inFlightCount = new AtomicInteger();
     private final ConcurrentHashMap<KeyHash, CompletableFuture<KeyEntry>> inFlight = new ConcurrentHashMap<>();
 
-    public KeyLookups(Function<String, CompletableFuture<Optional<KeyLookup>>> ask, KeyApplier applier, KeyCache cache,
+    public KeyLookups(BiFunction<String, String, CompletableFuture<Optional<KeyLookup>>> ask, KeyApplier applier, KeyCache cache,
                       int maxInFlight) {
         this.ask = ask;
         this.applier = applier;
@@ -31,9 +32,9 @@ public final class KeyLookups {
 
     /**
      * Completes with the entry, or null when the key does not exist; exceptionally when the control
-     * plane cannot answer, or too many questions are already open.
+     * plane cannot answer, or too many questions are already open. {@code traceId}: the asking request's.
      */
-    public CompletableFuture<KeyEntry> lookup(KeyHash probe) {
+    public CompletableFuture<KeyEntry> lookup(KeyHash probe, String traceId) {
         CompletableFuture<KeyEntry> existing = inFlight.get(probe);
         if (existing != null) {
             return existing;
@@ -49,7 +50,7 @@ public final class KeyLookups {
             inFlightCount.decrementAndGet();
             return existing;
         }
-        ask.apply(hash.toHex()).whenComplete((Optional<KeyLookup> found, Throwable error) -> {
+        ask.apply(hash.toHex(), traceId).whenComplete((Optional<KeyLookup> found, Throwable error) -> {
             inFlight.remove(hash, mine);
             inFlightCount.decrementAndGet();
             if (error != null) {

@@ -29,8 +29,8 @@ public final class KeyVerifier {
      * Asks the control plane about the key last checked with {@code s} and calls {@code then} on
      * {@code loop} with the answer; {@link AuthResult#MISS} when it could not be asked.
      */
-    public void ask(Authenticator.Scratch s, EventExecutor loop, BiConsumer<AuthResult, KeyEntry> then) {
-        lookups.lookup(s.hash()).whenComplete((entry, error) -> loop.execute(() -> {
+    public void ask(Authenticator.Scratch s, String traceId, EventExecutor loop, BiConsumer<AuthResult, KeyEntry> then) {
+        lookups.lookup(s.hash(), traceId).whenComplete((entry, error) -> loop.execute(() -> {
             if (error != null) {
                 then.accept(AuthResult.MISS, null);
             } else if (entry == null) {

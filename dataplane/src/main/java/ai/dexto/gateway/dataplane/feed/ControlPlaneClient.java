@@ -4,6 +4,7 @@ import ai.dexto.gateway.common.feed.FeedChanges;
 import ai.dexto.gateway.common.feed.FeedSnapshot;
 import ai.dexto.gateway.common.feed.Json;
 import ai.dexto.gateway.common.feed.KeyLookup;
+import ai.dexto.gateway.dataplane.http.TraceContext;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
@@ -49,12 +50,12 @@ public final class ControlPlaneClient {
      * after the heal (a new one, or the current one if another node healed it first); exceptionally when
      * the control plane refuses or cannot answer.
      */
-    public CompletableFuture<String> healUpstreamKey(String userId, String refusedSealed) {
+    public CompletableFuture<String> healUpstreamKey(String userId, String refusedSealed, String traceId) {
         String body = "{\"rejected\":" + mapper.valueToTree(refusedSealed).toString() + "}";
         HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/internal/users/"
                         + URLEncoder.encode(userId, StandardCharsets.UTF_8) + "/upstream-key/heal?node=" + node))
                 .timeout(Duration.ofSeconds(10)).header("Authorization", bearer)
-                .header("Content-Type", "application/json")
+                .header("Content-Type", "application/json").header("traceparent", TraceContext.child(traceId))
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).thenApply(r -> {
             if (r.statusCode() != 200) {
@@ -68,9 +69,14 @@ public final class ControlPlaneClient {
         });
     }
 
-    /** Completes with the lookup, empty on 404, exceptionally when the control plane cannot answer. */
-    public CompletableFuture<Optional<KeyLookup>> lookupKey(String hashHex) {
-        HttpRequest request = request("/internal/keys/" + hashHex + "?node=" + node, Duration.ofSeconds(2));
+    /**
+     * Completes with the lookup, empty on 404, exceptionally when the control plane cannot answer; sent
+     * in the trace of the request whose miss asked first (later misses of the same key share the answer).
+     */
+    public CompletableFuture<Optional<KeyLookup>> lookupKey(String hashHex, String traceId) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/internal/keys/" + hashHex + "?node=" + node))
+                .timeout(Duration.ofSeconds(2)).header("Authorization", bearer)
+                .header("traceparent", TraceContext.child(traceId)).GET().build();
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).thenApply(r -> {
             if (r.statusCode() == 404) {
                 return Optional.<KeyLookup>empty();

@@ -95,13 +95,13 @@ public final class FeedApplier implements KeyApplier, UpstreamKeyHealer {
      * new sealed key; true when the account now holds a different key.
      */
     @Override
-    public CompletableFuture<Boolean> heal(UserAccount account) {
+    public CompletableFuture<Boolean> heal(UserAccount account, String traceId) {
         ControlPlaneClient c = control;
         String refused = account.sealedUpstreamKey();
         if (c == null || refused == null) {
             return CompletableFuture.completedFuture(false);
         }
-        return c.healUpstreamKey(account.userId(), refused)
+        return c.healUpstreamKey(account.userId(), refused, traceId)
                 .thenApply(sealed -> sealed != null && account.replaceSealedKey(sealed, opener));
     }
 

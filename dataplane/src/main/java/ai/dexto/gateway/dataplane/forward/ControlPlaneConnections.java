@@ -15,6 +15,7 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLException;
@@ -38,13 +39,19 @@ public final class ControlPlaneConnections {
         }
     };
 
-    public ControlPlaneConnections(String controlUrl, Class<? extends Channel> channelClass) throws SSLException {
+    /** {@code caFile}: extra trust anchors (PEM) for an https control plane; null for the JVM's own. */
+    public ControlPlaneConnections(String controlUrl, Path caFile, Class<? extends Channel> channelClass)
+            throws SSLException {
         URI uri = URI.create(controlUrl);
         boolean tls = "https".equalsIgnoreCase(uri.getScheme());
         this.host = uri.getHost();
         this.port = uri.getPort() > 0 ? uri.getPort() : tls ? 443 : 80;
         this.hostHeader = uri.getPort() > 0 ? host + ":" + port : host;
-        SslContext ssl = tls ? SslContextBuilder.forClient().endpointIdentificationAlgorithm("HTTPS").build() : null;
+        SslContextBuilder client = SslContextBuilder.forClient().endpointIdentificationAlgorithm("HTTPS");
+        if (caFile != null) {
+            client.trustManager(caFile.toFile());
+        }
+        SslContext ssl = tls ? client.build() : null;
         this.template = new Bootstrap().channel(channelClass)
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)

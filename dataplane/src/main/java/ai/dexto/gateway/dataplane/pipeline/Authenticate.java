@@ -59,7 +59,7 @@ final class Authenticate extends ChannelInboundHandlerAdapter {
                 return;
             }
             asking = r;
-            keys.ask(s, ctx.executor(), (answer, entry) -> answered(ctx, r, answer, entry));
+            keys.ask(s, r.traceId(), ctx.executor(), (answer, entry) -> answered(ctx, r, answer, entry));
             return;
         }
         metrics.keyLookup(result == AuthResult.UNKNOWN ? "negative" : "hit");

@@ -25,8 +25,8 @@ enum Route {
             case "/keys/validate" -> {
                 return VALIDATE;
             }
-            case "/keys" -> {
-                return ACCOUNT;
+            case "/keys", "/openapi.json" -> {
+                return ACCOUNT; // the API description too: one base URL serves all of it
             }
             default -> {
                 return path.startsWith("/api/") || path.startsWith("/me/") || path.equals("/me")

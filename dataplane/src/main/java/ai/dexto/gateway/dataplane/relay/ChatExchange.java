@@ -509,7 +509,7 @@ public final class ChatExchange implements OriginListener {
         healTried = true;
         state = State.CONNECTING;
         metrics.upstreamKeyHeal();
-        healer.heal(call.account()).whenComplete((healed, error) -> answer.eventLoop().execute(() -> {
+        healer.heal(call.account(), call.traceId()).whenComplete((healed, error) -> answer.eventLoop().execute(() -> {
             if (state != State.CONNECTING) {
                 return;
             }

@@ -121,7 +121,7 @@ final class EmbeddedGateway implements AutoCloseable {
                 new GenerationLookup(generations, "http://127.0.0.1:1/api/v1"), credit,
                 new CircuitBreakers(1000, 1, TimeUnit.SECONDS.toNanos(5)), account -> healAnswer,
                 new RelayTimeouts(s.firstByte, s.chunk, s.writeStall, s.orphan, s.inFlightRecord), registry, metrics);
-        KeyLookups lookups = new KeyLookups(hash -> CompletableFuture.completedFuture(java.util.Optional.empty()), feed,
+        KeyLookups lookups = new KeyLookups((hash, trace) -> CompletableFuture.completedFuture(java.util.Optional.empty()), feed,
                 keys, 64);
         long seconds = TimeUnit.SECONDS.toNanos(1);
         GatewayInitializer.Steps steps = new GatewayInitializer.Steps(gate,
@@ -130,7 +130,7 @@ final class EmbeddedGateway implements AutoCloseable {
                 null, new KeyVerifier(new Authenticator(keys), lookups),
                 new AddressBuckets(s.unauthenticatedPerMinute, Math.max(1, s.unauthenticatedPerMinute / 2), 1000), limiter,
                 new AddressBuckets(120, 60, 1000), new AddressBuckets(600, 150, 1000), bodies, models, credit, settler,
-                chats, new ControlPlaneConnections("http://127.0.0.1:1", EmbeddedChannel.class), metrics, new AccessLog(),
+                chats, new ControlPlaneConnections("http://127.0.0.1:1", null, EmbeddedChannel.class), metrics, new AccessLog(),
                 "https://dexto.ai/billing", false);
         initializer = new GatewayInitializer(steps);
         loop.freezeTime();

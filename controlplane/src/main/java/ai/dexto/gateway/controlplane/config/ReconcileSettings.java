@@ -17,6 +17,13 @@ public final class ReconcileSettings {
     public int driftBatch = 50;
     @Min(1) @JsonProperty
     public long upstreamTimeoutMillis = 10_000;
+    /**
+     * An in-flight row (a stream's intent record) is left to its own final record this long; only one
+     * still open after it (its node died mid-stream) is settled from the upstream's record. Longer than
+     * any stream and the gateway's orphan timeout.
+     */
+    @Min(0) @JsonProperty
+    public long inFlightAfterMillis = 900_000;
     /** {@code DEXTO_MARKUP_PERCENT}, the same as the gateway's: billed = upstream cost plus this. */
     @JsonProperty
     public String markupPercent = "0";

@@ -34,11 +34,16 @@ public final class ReconcileDao {
     }
 
     /** Pending rows due for an attempt, oldest first. */
-    public List<Pending> duePending(int limit) {
+    public List<Pending> duePending(int limit, java.time.Duration inFlightAfter) {
+        // an in-flight row waits for its own final record; only one left open that long (its node died) is ours
         return Jdbc.query(ds, "SELECT request_id::text, user_id, generation_id, billed_cost_nanos, settle_attempts, "
                 + "drained_at FROM usage_ledger WHERE cost_status = 'pending' "
                 + "AND (next_settle_at IS NULL OR next_settle_at <= now()) "
-                + "ORDER BY next_settle_at NULLS FIRST, drained_at LIMIT ?", ps -> ps.setInt(1, limit),
+                + "AND (status <> 'in_flight' OR drained_at <= now() - ? * interval '1 millisecond') "
+                + "ORDER BY next_settle_at NULLS FIRST, drained_at LIMIT ?", ps -> {
+                    ps.setLong(1, inFlightAfter.toMillis());
+                    ps.setInt(2, limit);
+                },
                 rs -> new Pending(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getInt(5),
                         Jdbc.instant(rs, "drained_at")));
     }
@@ -53,22 +58,25 @@ public final class ReconcileDao {
         // the old values come from a locking subselect: the UPDATE's RETURNING sees only the new ones
         long[][] before = new long[1][];
         Object[] where = new Object[2];
+        // an in-flight row settled here lost its final record with its node: it ends as cut by a stop
         Boolean settled = Jdbc.one(tx.connection(), "WITH old AS (SELECT request_id, billed_cost_nanos, prompt_tokens, "
-                + "completion_tokens, completed_at, model FROM usage_ledger "
+                + "completion_tokens, completed_at, model, status FROM usage_ledger "
                 + "WHERE request_id = ?::uuid AND cost_status = 'pending' FOR UPDATE) "
                 + "UPDATE usage_ledger u SET cost_status = 'final', provisional_billed_nanos = old.billed_cost_nanos, "
+                + "status = CASE WHEN old.status = 'in_flight' THEN 'shutdown' ELSE old.status END, "
                 + "billed_cost_nanos = ?, upstream_cost_nanos = ?, prompt_tokens = greatest(old.prompt_tokens, ?), "
                 + "completion_tokens = greatest(old.completion_tokens, ?), settled_at = now(), next_settle_at = NULL "
                 + "FROM old WHERE u.request_id = old.request_id "
                 + "RETURNING old.billed_cost_nanos, old.prompt_tokens, old.completion_tokens, u.prompt_tokens, "
-                + "u.completion_tokens, old.completed_at, old.model", ps -> {
+                + "u.completion_tokens, old.completed_at, old.model, old.status", ps -> {
                     ps.setString(1, requestId);
                     ps.setLong(2, billedNanos);
                     ps.setLong(3, upstreamNanos);
                     ps.setLong(4, promptTokens);
                     ps.setLong(5, completionTokens);
                 }, rs -> {
-                    before[0] = new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)};
+                    before[0] = new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
+                        "in_flight".equals(rs.getString(8)) ? 1 : 0};
                     where[0] = rs.getTimestamp(6).toInstant();
                     where[1] = rs.getString(7);
                     return true;
@@ -87,7 +95,8 @@ public final class ReconcileDao {
         }
         // the daily rollup sums the ledger: it moves with the row, in the same transaction
         DailyUsageDao.Increments change = new DailyUsageDao.Increments();
-        change.add(userId, (Instant) where[0], (String) where[1], 0, b[3] - b[1], b[4] - b[2], -refund);
+        // an in-flight row was not counted in the rollup yet: it counts as a request now
+        change.add(userId, (Instant) where[0], (String) where[1], b[5], b[3] - b[1], b[4] - b[2], -refund);
         DailyUsageDao.add(tx.connection(), change);
         tx.userChanged(userId);
         return true;

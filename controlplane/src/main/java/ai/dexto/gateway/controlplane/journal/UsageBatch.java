@@ -1,11 +1,17 @@
 package ai.dexto.gateway.controlplane.journal;
 
 import ai.dexto.gateway.common.usage.UsageEvent;
+import ai.dexto.gateway.common.usage.UsageStatus;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * A batch of journaled usage events held column by column, the shape the drain's {@code unnest}
- * statements take. Reused across batches by one drainer thread.
+ * statements take. Reused across batches by one drainer thread. A request id appears at most once
+ * (one statement may not touch a row twice): a stream's final record that follows its in-flight record
+ * in the same batch takes the in-flight record's slot, and a replay of a record already in the batch
+ * is dropped — the database would have ignored it anyway.
  */
 final class UsageBatch {
     static final String FINAL = "final";
@@ -36,6 +42,11 @@ final class UsageBatch {
     Long[] reservedNanos;
     /** The journal index of the last event added (the drain position once committed). */
     long lastIndex = -1;
+    /** Who the document at {@link #lastIndex} is (the journal's identity check on restart). */
+    long lastNodeSequence;
+    String lastRequestId;
+    /** Every request id of the batch and its slot. */
+    private final Map<String, Integer> slots = new HashMap<>();
 
     UsageBatch(int capacity) {
         allocate(capacity);
@@ -67,8 +78,18 @@ final class UsageBatch {
     }
 
     void add(UsageEvent e, long index) {
-        int i = size++;
-        requestIds[i] = e.requestId();
+        String requestId = e.requestId();
+        lastNodeSequence = e.nodeSequence;
+        lastRequestId = requestId;
+        Integer held = slots.get(requestId);
+        if (held != null && (e.status == UsageStatus.IN_FLIGHT
+                || !UsageStatus.IN_FLIGHT.wireName().equals(statuses[held]))) {
+            lastIndex = index; // a replay within the batch: nothing to store, but the position moves on
+            return;
+        }
+        int i = held != null ? held : size++;
+        slots.put(requestId, i);
+        requestIds[i] = requestId;
         userIds[i] = e.userId;
         keyIds[i] = e.keyId;
         nodeIds[i] = e.nodeId;
@@ -105,6 +126,9 @@ final class UsageBatch {
         }
         size = 0;
         lastIndex = -1;
+        lastNodeSequence = 0;
+        lastRequestId = null;
+        slots.clear();
     }
 
     <T> T[] head(T[] column) {

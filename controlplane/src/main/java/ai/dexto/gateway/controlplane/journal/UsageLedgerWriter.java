@@ -1,5 +1,6 @@
 package ai.dexto.gateway.controlplane.journal;
 
+import ai.dexto.gateway.common.usage.UsageStatus;
 import ai.dexto.gateway.controlplane.daos.DailyUsageDao;
 import ai.dexto.gateway.controlplane.db.Transactions;
 import java.sql.Connection;
@@ -12,7 +13,7 @@ import java.util.TreeMap;
 
 /**
  * Applies one drained batch in one transaction: usage rows (a replayed request id inserts nothing and
- * bills nothing), balance debits by what was actually inserted, keys' last use, per user and node the
+ * bills nothing; a stream's final record completes the row its in-flight record made, exactly once), balance debits by what was actually inserted, keys' last use, per user and node the
  * last applied sequence, the journal position, and feed changes for every touched user. What was
  * inserted is also added to the daily rollup ({@code usage_daily}), in the same transaction.
  */
@@ -31,8 +32,18 @@ final class UsageLedgerWriter {
                     + "?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::text[], "
                     + "?::boolean[], ?::int[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::bigint[]) "
                     + "AS t(r, u, k, n, s, m, g, pt, ct, cat, rt, bc, uc, st, sm, hs, sid, ra, fa, ca, cs, rn) "
-                    + "ON CONFLICT (request_id) DO NOTHING "
-                    + "RETURNING user_id, key_id, billed_cost_nanos, completed_at, model, prompt_tokens, completion_tokens";
+                    // a replay changes nothing; a stream's final record completes its in-flight row, once
+                    + "ON CONFLICT (request_id) DO UPDATE SET node_id = excluded.node_id, "
+                    + "node_sequence = excluded.node_sequence, generation_id = excluded.generation_id, "
+                    + "prompt_tokens = excluded.prompt_tokens, completion_tokens = excluded.completion_tokens, "
+                    + "cached_tokens = excluded.cached_tokens, reasoning_tokens = excluded.reasoning_tokens, "
+                    + "billed_cost_nanos = excluded.billed_cost_nanos, upstream_cost_nanos = excluded.upstream_cost_nanos, "
+                    + "status = excluded.status, http_status = excluded.http_status, first_byte_at = excluded.first_byte_at, "
+                    + "completed_at = excluded.completed_at, cost_status = excluded.cost_status "
+                    + "WHERE usage_ledger.status = 'in_flight' AND usage_ledger.cost_status = 'pending' "
+                    + "AND excluded.status <> 'in_flight' "
+                    + "RETURNING user_id, key_id, billed_cost_nanos, completed_at, model, prompt_tokens, completion_tokens, "
+                    + "status";
 
     private final Transactions transactions;
     private final DrainFaults faults;
@@ -81,8 +92,11 @@ final class UsageLedgerWriter {
                             inserted++;
                             debits.merge(rs.getString(1), rs.getLong(3), Math::addExact);
                             keyUse.merge(rs.getLong(2), rs.getTimestamp(4), (x, y) -> x.after(y) ? x : y);
-                            daily.add(rs.getString(1), rs.getTimestamp(4).toInstant(), rs.getString(5), 1,
-                                    rs.getLong(6), rs.getLong(7), rs.getLong(3));
+                            if (!UsageStatus.IN_FLIGHT.wireName().equals(rs.getString(8))) {
+                                // an in-flight row counts once its final record (or the reconciler) completes it
+                                daily.add(rs.getString(1), rs.getTimestamp(4).toInstant(), rs.getString(5), 1,
+                                        rs.getLong(6), rs.getLong(7), rs.getLong(3));
+                            }
                         }
                     }
                 }
@@ -190,7 +204,6 @@ final class UsageLedgerWriter {
     }
 
     private static void storeIndex(Connection c, String queueId, UsageBatch b) throws SQLException {
-        int last = b.size - 1;
         try (PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO journal_offsets (queue_id, last_index, last_node_sequence, last_request_id) "
                         + "VALUES (?, ?, ?, ?::uuid) ON CONFLICT (queue_id) DO UPDATE SET last_index = excluded.last_index, "
@@ -198,8 +211,8 @@ final class UsageLedgerWriter {
                         + "last_request_id = excluded.last_request_id, updated_at = now()")) {
             ps.setString(1, queueId);
             ps.setLong(2, b.lastIndex);
-            ps.setLong(3, last < 0 ? 0 : b.nodeSequences[last]);
-            ps.setString(4, last < 0 ? null : b.requestIds[last]);
+            ps.setLong(3, b.lastNodeSequence);
+            ps.setString(4, b.lastRequestId);
             ps.executeUpdate();
         }
     }

@@ -30,23 +30,26 @@ final class PendingSettler {
     private final GenerationRecords generations;
     private final Transactions tx;
     private final int markupBasisPoints;
+    private final Duration inFlightAfter;
     private final Clock clock;
 
     PendingSettler(ReconcileDao dao, UpstreamKeyDao upstreamKeys, UpstreamKeyCipher cipher,
-                   GenerationRecords generations, Transactions tx, int markupBasisPoints, Clock clock) {
+                   GenerationRecords generations, Transactions tx, int markupBasisPoints, Duration inFlightAfter,
+                   Clock clock) {
         this.dao = dao;
         this.upstreamKeys = upstreamKeys;
         this.cipher = cipher;
         this.generations = generations;
         this.tx = tx;
         this.markupBasisPoints = markupBasisPoints;
+        this.inFlightAfter = inFlightAfter;
         this.clock = clock;
     }
 
     /** One pass over the due rows; @return how many settled */
     int settleDue(int limit) throws InterruptedException {
         int settled = 0;
-        for (ReconcileDao.Pending p : dao.duePending(limit)) {
+        for (ReconcileDao.Pending p : dao.duePending(limit, inFlightAfter)) {
             if (settleOne(p)) {
                 settled++;
             }

@@ -46,7 +46,7 @@ public final class Reconciler implements Managed {
         GenerationRecords generations = new GenerationRecords(upstreamUrl,
                 Duration.ofMillis(settings.upstreamTimeoutMillis), json);
         this.settler = new PendingSettler(dao, upstreamKeys, cipher, generations, tx, settings.markupBasisPoints(),
-                clock);
+                Duration.ofMillis(settings.inFlightAfterMillis), clock);
         this.drift = new DriftCheck(dao, upstreamKeys, upstream);
     }
 

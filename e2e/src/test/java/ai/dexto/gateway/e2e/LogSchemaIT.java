@@ -68,9 +68,11 @@ class LogSchemaIT {
         LocalSystem.User user = system.provisionUser();
         String model = system.json(system.call("GET", system.gatewayUrl() + "/v1/models", null, null, 200))
                 .path("data").get(0).path("id").asText();
-        HttpResponse<String> r = system.send("POST", system.gatewayUrl() + "/v1/chat/completions", user.apiKey(),
-                "{\"model\":\"" + model + "\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\""
-                        + LocalSystem.prompt("log schema") + "\"}]}");
+        String traceId = "0af7651916cd43dd8448eb21" + user.id().substring(0, 8);
+        HttpResponse<String> r = system.send("POST", system.gatewayUrl() + "/v1/chat/completions?probe=1",
+                user.apiKey(), "{\"model\":\"" + model + "\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\","
+                        + "\"content\":\"" + LocalSystem.prompt("log schema") + "\"}]}",
+                Map.of("traceparent", "00-" + traceId + "-b7ad6b7169203331-01"));
         assertEquals(200, r.statusCode(), r.body());
         String requestId = r.headers().firstValue("X-Dexto-Request-ID").orElseThrow();
 
@@ -79,7 +81,14 @@ class LogSchemaIT {
         assertEquals(LocalSystem.NODE_ID, line.path("node").asText());
         assertEquals(LogFields.ACCESS_LOGGER, line.path("logger").asText());
         assertEquals(LogFields.userHash(user.id()), line.path("user").asText());
+        assertEquals(traceId, line.path("trace_id").asText(), "the caller's trace");
+        assertEquals("POST", line.path("method").asText());
+        assertEquals("/v1/chat/completions", line.path("path").asText(), "never the query");
         assertEquals(200, line.path("status").asInt());
+        assertTrue(line.path("duration_ms").isNumber(), line.toString());
+        assertEquals(model, line.path("model").asText());
+        assertTrue(line.path("cost_usd").isTextual(), line.toString());
+        assertFalse(line.toString().contains(user.id()), "the user id itself is never logged");
     }
 
     @Test

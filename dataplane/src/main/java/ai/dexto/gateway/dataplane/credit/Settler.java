@@ -1,5 +1,6 @@
 package ai.dexto.gateway.dataplane.credit;
 
+import ai.dexto.gateway.common.logging.LogFields;
 import ai.dexto.gateway.common.money.Money;
 import ai.dexto.gateway.common.usage.UsageEvent;
 import ai.dexto.gateway.common.usage.UsageStatus;
@@ -79,8 +80,10 @@ public final class Settler {
         if (billed > reservedNanos) {
             long over = billed - reservedNanos;
             metrics.overrun(over);
-            LOG.warn("upstream charged more than reserved: request {} billed {} USD, reserved {} USD",
-                    draft.requestId(), Money.format(billed), Money.format(reservedNanos));
+            LOG.atWarn().setMessage("upstream charged more than reserved")
+                    .addKeyValue(LogFields.REQUEST_ID, draft.requestId()).addKeyValue(LogFields.USER, account.logId())
+                    .addKeyValue("billed_usd", Money.format(billed))
+                    .addKeyValue("reserved_usd", Money.format(reservedNanos)).log();
         }
         return account.spendable();
     }

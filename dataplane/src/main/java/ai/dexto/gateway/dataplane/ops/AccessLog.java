@@ -1,5 +1,6 @@
 package ai.dexto.gateway.dataplane.ops;
 
+import ai.dexto.gateway.common.money.Money;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.spi.LoggingEventBuilder;
@@ -14,8 +15,13 @@ import org.slf4j.spi.LoggingEventBuilder;
 public final class AccessLog {
     private static final Logger LOG = LoggerFactory.getLogger("dexto.access");
 
+    public boolean enabled() {
+        return LOG.isInfoEnabled();
+    }
+
+    /** {@code billedNanos}: what a chat request was billed, -1 when none was settled. */
     public void log(String requestId, String traceId, String route, String method, String path, int status, long nanos,
-                    String user, String model, String costUsd) {
+                    String user, String model, long billedNanos) {
         if (!LOG.isInfoEnabled()) {
             return;
         }
@@ -33,8 +39,8 @@ public final class AccessLog {
         if (model != null) {
             b = b.addKeyValue("model", model);
         }
-        if (costUsd != null) {
-            b = b.addKeyValue("cost_usd", costUsd);
+        if (billedNanos >= 0) {
+            b = b.addKeyValue("cost_usd", Money.format(billedNanos));
         }
         b.log();
     }

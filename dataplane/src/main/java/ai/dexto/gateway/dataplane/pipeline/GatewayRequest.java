@@ -6,6 +6,7 @@ import ai.dexto.gateway.dataplane.auth.AuthResult;
 import ai.dexto.gateway.dataplane.chat.ChatBody;
 import ai.dexto.gateway.dataplane.models.ModelInfo;
 import ai.dexto.gateway.dataplane.ratelimit.RateLimitDecision;
+import ai.dexto.gateway.dataplane.relay.BillSink;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpRequest;
 import java.net.InetAddress;
@@ -18,7 +19,7 @@ import java.net.InetAddress;
  * request answers it itself and marks it {@link #refused}; the router then drops the rest of its body.
  * Only the connection's event loop touches it.
  */
-final class GatewayRequest {
+final class GatewayRequest implements BillSink {
     final Route route;
     final HttpRequest head;
     final long receivedNanos;
@@ -52,7 +53,8 @@ final class GatewayRequest {
     /** Answered before its body was read: the rest is read and dropped for a moment, then the connection closes. */
     boolean drainThenClose;
     int status;
-    String costUsd;
+    /** What a chat request was billed once settled; -1 before (or for other routes). */
+    long billedNanos = -1;
 
     GatewayRequest(Route route, HttpRequest head, long receivedNanos, InetAddress client) {
         this.route = route;
@@ -107,5 +109,10 @@ final class GatewayRequest {
             }
             upstreamBody = null;
         }
+    }
+
+    @Override
+    public void billed(long nanos) {
+        billedNanos = nanos;
     }
 }

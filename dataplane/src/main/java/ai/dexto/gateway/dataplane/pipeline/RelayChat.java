@@ -1,5 +1,6 @@
 package ai.dexto.gateway.dataplane.pipeline;
 
+import ai.dexto.gateway.common.logging.LogFields;
 import ai.dexto.gateway.dataplane.credit.Settler;
 import ai.dexto.gateway.dataplane.http.GatewayError;
 import ai.dexto.gateway.dataplane.relay.ChatCall;
@@ -42,12 +43,14 @@ final class RelayChat extends ChannelInboundHandlerAdapter {
         }
         ChatCall call = new ChatCall(r.account, r.keyId, r.model, r.upstreamBody, r.chat.stream(), r.reservedNanos,
                 r.spendableAfter, r.idHigh, r.idLow, r.id(), r.traceId(), r.head.headers().get(SESSION), r.receivedNanos,
-                System.nanoTime(), simHeaders(r.head.headers()));
+                System.nanoTime(), simHeaders(r.head.headers()), r);
         r.upstreamBody = null; // the exchange's now
         try {
             running = exchanges.start(ctx, call);
         } catch (RuntimeException e) {
-            LOG.error("chat request {} failed before reaching the upstream", r.id(), e);
+            LOG.atError().setMessage("chat request failed before reaching the upstream")
+                    .addKeyValue(LogFields.REQUEST_ID, r.id()).addKeyValue(LogFields.TRACE_ID, r.traceId())
+                    .addKeyValue(LogFields.USER, r.account.logId()).setCause(e).log();
             if (running == null || !running.requestId().equals(r.id())) {
                 r.account.release(r.reservedNanos);
                 settler.unadmit();

@@ -197,9 +197,11 @@ public final class RequestRouter extends ChannelDuplexHandler {
         r.answered = true;
         long nanos = System.nanoTime() - r.receivedNanos;
         metrics.request(r.route.label(), r.status, nanos);
-        accessLog.log(r.id(), r.traceId(), r.route.label(), r.head.method().name(), RequestRouter.truncate(r.path(), 200),
-                r.status, nanos, r.account == null ? null : r.account.logId(),
-                r.chat == null ? null : r.chat.model(), r.costUsd);
+        if (accessLog.enabled()) {
+            accessLog.log(r.id(), r.traceId(), r.route.label(), r.head.method().name(),
+                    RequestRouter.truncate(r.path(), 200), r.status, nanos, r.account == null ? null : r.account.logId(),
+                    r.chat == null ? null : r.chat.model(), r.billedNanos);
+        }
         if (!ctx.channel().isActive()) {
             return;
         }

@@ -168,6 +168,7 @@ final class ExchangeLedger {
             metrics.overhead(ownNanos);
         }
         metrics.charged(draft.billedCostNanos, draft.promptTokens, draft.completionTokens);
+        call.bill().billed(draft.billedCostNanos);
         scanner.release();
         call.body().release();
         return spendable;

@@ -119,7 +119,7 @@ final class EmbeddedGateway implements AutoCloseable {
                 Duration.ofSeconds(1), null);
         ChatExchanges chats = new ChatExchanges(upstreams, settler,
                 new GenerationLookup(generations, "http://127.0.0.1:1/api/v1"), credit,
-                new CircuitBreakers(1000, 1, TimeUnit.SECONDS.toNanos(5)), account -> healAnswer,
+                new CircuitBreakers(1000, 1, TimeUnit.SECONDS.toNanos(5)), (account, trace) -> healAnswer,
                 new RelayTimeouts(s.firstByte, s.chunk, s.writeStall, s.orphan, s.inFlightRecord), registry, metrics);
         KeyLookups lookups = new KeyLookups((hash, trace) -> CompletableFuture.completedFuture(java.util.Optional.empty()), feed,
                 keys, 64);

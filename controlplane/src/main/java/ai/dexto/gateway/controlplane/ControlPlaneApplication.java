@@ -35,6 +35,7 @@ import ai.dexto.gateway.controlplane.feed.FeedNodes;
 import ai.dexto.gateway.controlplane.feed.FeedNotifier;
 import ai.dexto.gateway.controlplane.feed.FeedPruner;
 import ai.dexto.gateway.controlplane.feed.FeedReader;
+import ai.dexto.gateway.controlplane.http.ClientAddress;
 import ai.dexto.gateway.controlplane.http.ConnectorTagFilter;
 import ai.dexto.gateway.controlplane.http.CorsFilter;
 import ai.dexto.gateway.controlplane.http.InternalPort;
@@ -229,7 +230,8 @@ public final class ControlPlaneApplication extends Application<ControlPlaneConfi
         env.jersey().register(new KeysResource(userAuth, keys, users, tx, rateLimits));
         DeviceLogin deviceLogin = new DeviceLogin(new DeviceDao(db.dataSource()), provisioner, limits, cipher,
                 config.getDeviceLogin(), Clock.systemUTC(), new java.security.SecureRandom());
-        env.jersey().register(new DeviceLoginResource(deviceLogin, userAuth, config.getDeviceLogin(), Clock.systemUTC()));
+        env.jersey().register(new DeviceLoginResource(deviceLogin, userAuth, config.getDeviceLogin(),
+                new ClientAddress(config.getLimits().trustedProxyList()), Clock.systemUTC()));
         env.jersey().register(new UsageResource(userAuth, usage, Clock.systemUTC(), rateLimits, config.getLimits()));
         env.jersey().register(new DailyUsageResource(userAuth, new DailyUsageDao(db.dataSource()), Clock.systemUTC()));
         env.jersey().register(new AdminResource(adminAuth, tx, users, keys, ledger, usage, upstreamKeys,

@@ -35,9 +35,7 @@ final class CliRunner {
         this.launcher = LocalSystem.findRepo().resolve("cli/bin/dexto");
         this.home = home;
         env.put("DEXTO_HOME", home.toString());
-        env.put("DEXTO_API_URL", system.gatewayUrl());
-        // account paths straight to the control plane until the gateway forwards them (TEAM.md contract 4)
-        env.put("DEXTO_ACCOUNT_API_URL", system.controlUrl());
+        env.put("DEXTO_API_URL", system.gatewayUrl()); // one base URL: the gateway forwards account paths
         env.put("DEXTO_DASHBOARD_URL", "http://dashboard.test");
         env.put("BROWSER", "none");
     }

@@ -34,6 +34,17 @@ public final class LimitSettings {
     /** {@code POST /keys/rotate}. */
     @Valid @NotNull @JsonProperty
     public Rate rotateKey = new Rate(10, 5);
+    /**
+     * Peers whose {@code X-Forwarded-For} is believed for per-address limits, comma-separated: the
+     * gateways, which forward account calls (loopback in a local run). Anyone else's header is ignored.
+     */
+    @NotNull @JsonProperty
+    public String trustedProxies = "127.0.0.1,0:0:0:0:0:0:0:1";
+
+    public java.util.List<String> trustedProxyList() {
+        return java.util.Arrays.stream(trustedProxies.split(",")).map(String::trim).filter(a -> !a.isEmpty())
+                .toList();
+    }
     /** {@code GET /me/usage.csv}. */
     @Valid @NotNull @JsonProperty
     public Rate csvExport = new Rate(6, 3);

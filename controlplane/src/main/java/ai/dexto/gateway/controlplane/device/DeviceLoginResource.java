@@ -5,6 +5,7 @@ import ai.dexto.gateway.controlplane.auth.SessionTokens;
 import ai.dexto.gateway.controlplane.auth.UserAuthenticator;
 import ai.dexto.gateway.controlplane.config.DeviceLoginSettings;
 import ai.dexto.gateway.controlplane.errors.ApiException;
+import ai.dexto.gateway.controlplane.http.ClientAddress;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -33,10 +34,13 @@ public final class DeviceLoginResource {
     private final UserAuthenticator auth;
     private final WindowLimiter starts;
     private final WindowLimiter decisions;
+    private final ClientAddress clients;
 
-    public DeviceLoginResource(DeviceLogin login, UserAuthenticator auth, DeviceLoginSettings settings, Clock clock) {
+    public DeviceLoginResource(DeviceLogin login, UserAuthenticator auth, DeviceLoginSettings settings,
+                               ClientAddress clients, Clock clock) {
         this.login = login;
         this.auth = auth;
+        this.clients = clients;
         this.starts = new WindowLimiter(settings.startsPerMinute, clock);
         this.decisions = new WindowLimiter(settings.decisionsPerMinute, clock);
     }
@@ -44,7 +48,7 @@ public final class DeviceLoginResource {
     @POST
     @Path("/start")
     public DeviceApi.Started start(DeviceApi.StartRequest body, @Context HttpServletRequest request) {
-        if (!starts.tryAcquire(request.getRemoteAddr())) {
+        if (!starts.tryAcquire(clients.of(request))) {
             throw rateLimited(starts);
         }
         return login.start(body == null ? null : body.client());

@@ -203,4 +203,20 @@ class DeviceLoginTest {
         assertTrue(statuses.contains(429), "guesses past the limit are refused: " + statuses);
         assertNotEquals(Set.of(429), statuses);
     }
+
+    @Test
+    void startsAreLimitedPerClientTheGatewayForwardedNotPerGateway() {
+        Map<Integer, Integer> first = new java.util.TreeMap<>();
+        for (int i = 0; i < 25; i++) {
+            // what a client behind the gateway sends: its own claim, then the gateway's observation
+            first.merge(H.api().send("POST", "/api/auth/device/start", null, "{\"client\":\"dexto-cli\"}",
+                    Map.of("X-Forwarded-For", "198.51.100.7, 203.0.113.9")).status(), 1, Integer::sum);
+        }
+        assertEquals(Map.of(200, 20, 429, 5), first, "20 a minute for the address the gateway saw");
+        assertEquals(200, H.api().send("POST", "/api/auth/device/start", null, "{\"client\":\"dexto-cli\"}",
+                Map.of("X-Forwarded-For", "203.0.113.10")).status(), "another client behind the same gateway");
+        assertEquals(429, H.api().send("POST", "/api/auth/device/start", null, "{\"client\":\"dexto-cli\"}",
+                Map.of("X-Forwarded-For", "203.0.113.10, 203.0.113.9")).status(),
+                "only the entry the gateway wrote counts, not what the client put before it");
+    }
 }

@@ -52,6 +52,8 @@ final class GatewayRequest implements BillSink {
     long discarded;
     /** Answered before its body was read: the rest is read and dropped for a moment, then the connection closes. */
     boolean drainThenClose;
+    /** A {@code 100 Continue} asked the client for its body. */
+    boolean continued;
     int status;
     /** What a chat request was billed once settled; -1 before (or for other routes). */
     long billedNanos = -1;

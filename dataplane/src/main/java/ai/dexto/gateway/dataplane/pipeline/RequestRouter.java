@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
@@ -171,8 +172,16 @@ public final class RequestRouter extends ChannelDuplexHandler {
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         GatewayRequest r = current;
-        if (r != null && msg instanceof HttpResponse response && response.status().code() >= 200) {
+        if (r != null && msg instanceof HttpResponse response && response.status().code() == 100) {
+            r.continued = true;
+        } else if (r != null && msg instanceof HttpResponse response && response.status().code() >= 200) {
             r.status = response.status().code();
+            if (!r.bodyDone && !r.continued && HttpUtil.is100ContinueExpected(r.head)) {
+                // refused before the client was asked for its body: it may never send it, so the
+                // connection cannot frame another request (RFC 9110 10.1.1); say so and close after
+                HttpUtil.setKeepAlive(response, false);
+                r.drainThenClose = true;
+            }
             response.headers().set(REQUEST_ID, r.id());
             if (r.rate != null) {
                 response.headers().set(LIMIT, Long.toString(r.rate.limitPerMinute))

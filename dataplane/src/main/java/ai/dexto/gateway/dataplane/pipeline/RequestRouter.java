@@ -86,6 +86,9 @@ public final class RequestRouter extends ChannelDuplexHandler {
                 return;
             }
             start(head);
+            if (head.decoderResult().isFailure()) {
+                return; // an invalid message is a FullHttpRequest: start() released it, content and all
+            }
         }
         if (o instanceof HttpContent c) {
             body(c);

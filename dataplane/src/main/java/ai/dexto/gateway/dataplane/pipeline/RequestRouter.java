@@ -144,6 +144,11 @@ public final class RequestRouter extends ChannelDuplexHandler {
             c.release();
             return;
         }
+        if (c.decoderResult().isFailure()) {
+            c.release();
+            badBody(r);
+            return;
+        }
         boolean last = c instanceof LastHttpContent;
         if (last) {
             r.bodyDone = true;
@@ -170,6 +175,23 @@ public final class RequestRouter extends ChannelDuplexHandler {
             // one outstanding read while the answer runs: a client that hangs up is noticed at once
             ctx.read();
         }
+    }
+
+    /**
+     * The body's framing broke (a bad chunk): the codec ends the body there and reads nothing more
+     * of the connection, so what came before must not be taken as the whole body. 400 and close.
+     */
+    private void badBody(GatewayRequest r) {
+        r.bodyDone = true;
+        r.drainThenClose = true;
+        if (r.refused || r.answered) {
+            ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        r.refused = true;
+        FullHttpResponse answer = GatewayError.BAD_HTTP.response("The request body's chunked framing is not valid.");
+        answer.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        respond(r, answer).addListener(ChannelFutureListener.CLOSE);
     }
 
     @Override

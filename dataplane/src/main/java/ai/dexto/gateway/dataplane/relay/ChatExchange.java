@@ -66,6 +66,8 @@ public final class ChatExchange implements OriginListener {
     private long lastActivityAt;
     private long orphanDeadline;
     private long unwritableSince = WRITABLE;
+    /** When the last relayed batch was flushed without reaching the socket yet (the next read waits for it). */
+    private long flushPendingSince = WRITABLE;
     private ScheduledFuture<?> timer;
 
     ChatExchange(ChatCall call, ClientAnswer answer, UsageScanner scanner, ExchangeLedger ledger,
@@ -216,7 +218,8 @@ public final class ChatExchange implements OriginListener {
         long t0 = System.nanoTime();
         if (state == State.STREAMING) {
             relay.emit();
-            answer.flushThen(this::readUpstream, this::clientGone);
+            flushPendingSince = now();
+            answer.flushThen(this::clientTookBatch, this::clientGone);
         } else if (state == State.BUFFERING || state == State.ORPHANED || state == State.AWAITING_HEAD) {
             readUpstream();
         }
@@ -377,6 +380,22 @@ public final class ChatExchange implements OriginListener {
         }
     }
 
+    /** The last batch is on the client's socket: read the next one. */
+    private void clientTookBatch() {
+        flushPendingSince = WRITABLE;
+        readUpstream();
+    }
+
+    /**
+     * The client has not taken what was written for {@code limit}: its socket stayed unwritable, or
+     * (the usual case, since a batch is smaller than the high watermark) the last batch's flush has
+     * not reached the socket.
+     */
+    private boolean clientStalled(long now, long limit) {
+        return unwritableSince != WRITABLE && now - unwritableSince >= limit
+                || flushPendingSince != WRITABLE && now - flushPendingSince >= limit;
+    }
+
     /** The client's socket drained below its low watermark (or filled above the high one). */
     public void clientWritabilityChanged(boolean writable) {
         unwritableSince = writable ? WRITABLE : now();
@@ -441,7 +460,7 @@ public final class ChatExchange implements OriginListener {
             }
             case STREAMING, BUFFERING -> {
                 long limit = ledger.sawFirstByte() ? t.chunk() : t.firstByte();
-                if (unwritableSince != WRITABLE && now - unwritableSince >= t.writeStall()) {
+                if (clientStalled(now, t.writeStall())) {
                     metrics.upstreamError("client_stalled");
                     endedAs = UsageStatus.CLIENT_ABORTED;
                     answer.close();

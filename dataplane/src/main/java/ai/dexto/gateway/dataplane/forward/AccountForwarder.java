@@ -85,6 +85,10 @@ public final class AccountForwarder implements ControlPlaneConnections.Listener 
 
     /** A part of the client's body. */
     public void content(HttpContent c) {
+        if (done) {
+            c.release(); // the call failed (or its client left): nothing will send or release it later
+            return;
+        }
         bodyBytes += c.content().readableBytes();
         if (bodyBytes > maxBodyBytes) {
             c.release();

@@ -116,12 +116,9 @@ final class GatewayFixture implements AutoCloseable {
                 + ",\"messages\":[{\"role\":\"user\",\"content\":\"Say hello to the gateway tests\"}]}";
     }
 
-    /** Waits until at least {@code n} events are written, then reads them all. */
-    List<UsageEvent> journal(int n) throws InterruptedException {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (gateway.journalWritten() < n && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+    /** Waits until at least {@code n} events are written (fails after 10 s), then reads them all. */
+    List<UsageEvent> journal(int n) throws Exception {
+        Await.until(n + " journal events written", () -> gateway.journalWritten() >= n);
         List<UsageEvent> events = new ArrayList<>();
         try (ChronicleQueue q = UsageQueues.open(gateway.journalDir())) {
             ExcerptTailer t = q.createTailer();
@@ -170,7 +167,7 @@ final class GatewayFixture implements AutoCloseable {
     }
 
     /** Final events (not the streams' in-flight records) of one request id. */
-    List<UsageEvent> eventsOf(String requestId, int atLeastTotal) throws InterruptedException {
+    List<UsageEvent> eventsOf(String requestId, int atLeastTotal) throws Exception {
         List<UsageEvent> out = new ArrayList<>();
         for (UsageEvent e : journal(atLeastTotal)) {
             if (e.requestId().equals(requestId) && e.status != UsageStatus.IN_FLIGHT) {
@@ -181,17 +178,61 @@ final class GatewayFixture implements AutoCloseable {
     }
 
     /** The final event of a request, once it is written. */
-    UsageEvent awaitEvent(String requestId) throws InterruptedException {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (System.nanoTime() < deadline) {
+    UsageEvent awaitEvent(String requestId) throws Exception {
+        UsageEvent[] found = new UsageEvent[1];
+        Await.until("the final usage event of " + requestId, () -> {
             for (UsageEvent e : journal(0)) {
                 if (e.requestId().equals(requestId) && e.status != UsageStatus.IN_FLIGHT) {
-                    return e;
+                    found[0] = e;
+                    return true;
                 }
             }
-            Thread.sleep(50);
+            return false;
+        });
+        return found[0];
+    }
+
+    /**
+     * The money invariants for one user once its requests are over: no exchange is left open, no
+     * reservation is left (spendable = balance − what the journal billed it), and every bill with a
+     * known generation equals what the upstream's own record charged. Returns the user's final events.
+     */
+    List<UsageEvent> assertBilledExactly(String userId, long balanceNanos) throws Exception {
+        Await.until("every exchange settled", () -> gateway.openExchanges() == 0 && gateway.journalBacklog() == 0);
+        List<UsageEvent> mine = new ArrayList<>();
+        long billed = 0;
+        for (UsageEvent e : journal(0)) {
+            if (e.userId.equals(userId) && e.status != UsageStatus.IN_FLIGHT) {
+                mine.add(e);
+                billed += e.billedCostNanos;
+                if (e.generationId.length() > 0 && !e.costPending) {
+                    org.junit.jupiter.api.Assertions.assertEquals(upstreamCharge(e.generationId), e.billedCostNanos,
+                            "billed = what the upstream charged for " + e.generationId);
+                }
+            }
         }
-        throw new AssertionError("no final usage event for " + requestId);
+        org.junit.jupiter.api.Assertions.assertEquals(balanceNanos - billed, gateway.account(userId).spendable(),
+                "no reservation left open for " + userId + " (billed " + billed + " in " + mine.size() + " events)");
+        return mine;
+    }
+
+    /**
+     * One series of the ops port's {@code /metrics}, scraped over HTTP as Prometheus does:
+     * {@code name} or {@code name{label="value"}}; NaN when the series is absent.
+     */
+    double metric(String series) throws Exception {
+        for (String line : get(gateway.opsUrl() + "/metrics").body().split("\n")) {
+            if (line.startsWith(series + " ")) {
+                return Double.parseDouble(line.substring(series.length() + 1).trim());
+            }
+        }
+        return Double.NaN;
+    }
+
+    /** A counter's series: 0 until its first increment (a labelled series appears with its first sample). */
+    double counter(String series) throws Exception {
+        double v = metric(series);
+        return Double.isNaN(v) ? 0 : v;
     }
 
     @Override

@@ -27,6 +27,8 @@ final class StubControlPlane implements AutoCloseable {
     final LinkedBlockingQueue<FeedChanges> changes = new LinkedBlockingQueue<>();
     final Map<String, KeyLookup> lookups = new ConcurrentHashMap<>();
     final AtomicInteger lookupCalls = new AtomicInteger();
+    /** While set, key lookups wait for it before answering (a slow control plane, for coalescing tests). */
+    volatile java.util.concurrent.CountDownLatch holdLookups;
     volatile FeedSnapshot snapshot;
     /** Answers a heal for a user: the new sealed key (null: refuse with 503). */
     volatile java.util.function.Function<String, String> healer = user -> null;
@@ -40,7 +42,7 @@ final class StubControlPlane implements AutoCloseable {
     StubControlPlane(FeedSnapshot snapshot) throws IOException {
         this.snapshot = snapshot;
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.setExecutor(Executors.newFixedThreadPool(4));
+        server.setExecutor(Executors.newFixedThreadPool(16));
         server.createContext("/internal/", this::handle);
         server.createContext("/", this::echo);
         server.start();
@@ -76,6 +78,10 @@ final class StubControlPlane implements AutoCloseable {
             } else if (path.startsWith("/internal/keys/")) {
                 lookupTrace = x.getRequestHeaders().getFirst("traceparent");
                 lookupCalls.incrementAndGet();
+                java.util.concurrent.CountDownLatch hold = holdLookups;
+                if (hold != null && !hold.await(20, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("a held key lookup was never released");
+                }
                 KeyLookup l = lookups.get(path.substring("/internal/keys/".length()));
                 if (l == null) {
                     send(x, 404, Map.of("error", Map.of("message", "no such key", "type", "not_found", "code", "not_found")));

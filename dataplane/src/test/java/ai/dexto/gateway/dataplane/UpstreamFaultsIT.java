@@ -188,18 +188,32 @@ class UpstreamFaultsIT {
         // is backpressure, not upstream silence, so the stream must survive and arrive whole.
         String body = "{\"model\":\"" + GatewayFixture.MODEL + "\",\"stream\":true,\"max_tokens\":8000,"
                 + "\"messages\":[{\"role\":\"user\",\"content\":\"many tokens\"}]}";
-        try (Socket s = new Socket("127.0.0.1", f.gateway.port())) {
+        try (Socket s = new Socket()) {
+            s.setReceiveBufferSize(4096); // a small window: the gateway's writes back up after a few kilobytes
+            s.connect(new java.net.InetSocketAddress("127.0.0.1", f.gateway.port()));
+            s.setSoTimeout(10_000);
             OutputStream out = s.getOutputStream();
             out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + key
                     + "\r\nContent-Type: application/json\r\nX-Sim-Answer-Tokens: 8000\r\n"
                     + "Content-Length: " + body.length() + "\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            Thread.sleep(1500);
+            long chunkLimit = f.gateway.config().upstreamChunkTimeout().toNanos();
+            long[] stalledSince = {0};
+            Await.until("the gateway's writes to the client to stay backed up for longer than the chunk limit", () -> {
+                if (TcpQueues.sendQueue(f.gateway.port(), s.getLocalPort()) <= 0) {
+                    stalledSince[0] = 0;
+                    return false;
+                }
+                long now = System.nanoTime();
+                if (stalledSince[0] == 0) {
+                    stalledSince[0] = now;
+                }
+                return now - stalledSince[0] > chunkLimit * 3 / 2;
+            });
             InputStream in = s.getInputStream();
             StringBuilder tail = new StringBuilder();
             byte[] buf = new byte[8192];
             long total = 0;
-            int reads = 0;
             while (tail.indexOf("data: [DONE]") < 0) {
                 int n = in.read(buf);
                 assertTrue(n > 0, "stream ended early after " + total + " bytes: " + tail);
@@ -207,9 +221,6 @@ class UpstreamFaultsIT {
                 tail.append(new String(buf, 0, n, StandardCharsets.US_ASCII));
                 if (tail.length() > 16_384) {
                     tail.delete(0, tail.length() - 4096);
-                }
-                if (++reads % 50 == 0) {
-                    Thread.sleep(20);
                 }
             }
             assertTrue(ChatRelayIT.COST_LINE.matcher(tail).find(), tail.toString());
@@ -237,8 +248,12 @@ class UpstreamFaultsIT {
             HttpResponse<String> open = g.chat(k, GatewayFixture.body(false, 5));
             assertEquals(503, open.statusCode(), open.body());
             assertTrue(g.gateway.circuitOpen());
-            Thread.sleep(400);
-            assertEquals(200, g.chat(k, GatewayFixture.body(false, 5)).statusCode(), "half-open probe succeeds");
+            Await.until("the half-open probe to succeed once the open period is over", () -> {
+                HttpResponse<String> r = g.chat(k, GatewayFixture.body(false, 5));
+                assertTrue(r.statusCode() == 200 || r.statusCode() == 503, r.body());
+                return r.statusCode() == 200;
+            });
+            assertTrue(!g.gateway.circuitOpen(), "the probe's success closed it");
             assertEquals(200, g.chat(k, GatewayFixture.body(false, 5)).statusCode());
         }
     }

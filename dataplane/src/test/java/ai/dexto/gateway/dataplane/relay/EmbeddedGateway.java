@@ -77,6 +77,11 @@ final class EmbeddedGateway implements AutoCloseable {
         long bodyMemory = 64L << 20;
         int maxBody = 1 << 20;
         long unauthenticatedPerMinute = 120;
+        /** 0 turns a per-address bucket off (a fuzzer's inputs must not depend on the ones before). */
+        long validationsPerMinute = 120;
+        long accountCallsPerMinute = 600;
+        /** Distinct failing users that open a route's breaker. */
+        int breakerMinUsers = 1;
     }
 
     final Path dir;
@@ -119,7 +124,7 @@ final class EmbeddedGateway implements AutoCloseable {
                 Duration.ofSeconds(1), null);
         ChatExchanges chats = new ChatExchanges(upstreams, settler,
                 new GenerationLookup(generations, "http://127.0.0.1:1/api/v1"), credit,
-                new CircuitBreakers(1000, 1, TimeUnit.SECONDS.toNanos(5)), (account, trace) -> healAnswer,
+                new CircuitBreakers(1000, s.breakerMinUsers, TimeUnit.SECONDS.toNanos(5)), (account, trace) -> healAnswer,
                 new RelayTimeouts(s.firstByte, s.chunk, s.writeStall, s.orphan, s.inFlightRecord), registry, metrics);
         KeyLookups lookups = new KeyLookups((hash, trace) -> CompletableFuture.completedFuture(java.util.Optional.empty()), feed,
                 keys, 64);
@@ -129,8 +134,10 @@ final class EmbeddedGateway implements AutoCloseable {
                         s.maxBody, 1 << 20, 30 * seconds),
                 null, new KeyVerifier(new Authenticator(keys), lookups),
                 new AddressBuckets(s.unauthenticatedPerMinute, Math.max(1, s.unauthenticatedPerMinute / 2), 1000), limiter,
-                new AddressBuckets(120, 60, 1000), new AddressBuckets(600, 150, 1000), bodies, models, credit, settler,
-                chats, new ControlPlaneConnections("http://127.0.0.1:1", null, EmbeddedChannel.class), metrics, new AccessLog(),
+                new AddressBuckets(s.validationsPerMinute, Math.max(1, s.validationsPerMinute / 2), 1000),
+                new AddressBuckets(s.accountCallsPerMinute, Math.max(1, s.accountCallsPerMinute / 4), 1000), bodies, models,
+                credit, settler, chats, new ControlPlaneConnections("http://127.0.0.1:1", null, EmbeddedChannel.class), metrics,
+                new AccessLog(),
                 "https://dexto.ai/billing", false);
         initializer = new GatewayInitializer(steps);
         loop.freezeTime();
@@ -277,6 +284,14 @@ final class EmbeddedGateway implements AutoCloseable {
                 loop.runPendingTasks();
             });
         }
+    }
+
+    /** Moves the loop's clock on by {@code seconds} in one step, running what falls due. */
+    void advanceBy(EmbeddedChannel client, int seconds) {
+        act(client, () -> {
+            loop.advanceTimeBy(seconds, TimeUnit.SECONDS);
+            loop.runPendingTasks();
+        });
     }
 
     /** Runs what was posted to the loop (continuations of lookups and heals, deferred events). */

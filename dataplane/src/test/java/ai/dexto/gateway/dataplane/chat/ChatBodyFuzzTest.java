@@ -33,7 +33,7 @@ class ChatBodyFuzzTest {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
     static final long INJECT = 77;
 
-    @FuzzTest(maxDuration = "")
+    @FuzzTest(maxDuration = "10s")
     void acceptedBodiesSpliceIntoStrictJsonWithTheSameRequest(byte[] input) throws Exception {
         ByteBuf in = PooledByteBufAllocator.DEFAULT.directBuffer(Math.max(1, input.length)).writeBytes(input);
         try {

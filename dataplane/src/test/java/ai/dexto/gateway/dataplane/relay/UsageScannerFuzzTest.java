@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Timeout;
 class UsageScannerFuzzTest {
     static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
-    @FuzzTest(maxDuration = "")
+    @FuzzTest(maxDuration = "10s")
     void theScannerReadsWhatJacksonReadsHoweverTheStreamIsCut(byte[] input) throws Exception {
         if (input.length < 12) {
             return;

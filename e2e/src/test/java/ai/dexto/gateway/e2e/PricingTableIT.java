@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Timeout;
  * docs/pricing.md's table is generated from the running gateway's {@code GET /v1/models}, never typed:
  * this test builds it and fails when the file differs. Regenerate with
  * {@code mvn -B verify -pl e2e -am -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false
- * -Dit.test=PricingTableIT -Ddexto.pricing.write=true}.
+ * -Dfailsafe.failIfNoSpecifiedTests=false -Dit.test=PricingTableIT -Ddexto.pricing.write=true}.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class PricingTableIT {
@@ -30,14 +30,19 @@ class PricingTableIT {
         JsonNode models = system.json(system.call("GET", system.gatewayUrl() + "/v1/models", null, null, 200));
         StringBuilder table = new StringBuilder(BEGIN).append('\n')
                 .append("| model | name | context (tokens) | max output (tokens) | prompt, USD / 1M tokens "
-                        + "| completion, USD / 1M tokens |\n")
-                .append("| --- | --- | ---: | ---: | ---: | ---: |\n");
+                        + "| completion, USD / 1M tokens | reasoning, USD / 1M tokens | per request, USD "
+                        + "| per image, USD | per web search, USD |\n")
+                .append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         for (JsonNode m : models.path("data")) {
             table.append("| `").append(m.path("id").asText()).append("` | ").append(m.path("name").asText())
                     .append(" | ").append(m.path("context_length").asText())
                     .append(" | ").append(m.path("top_provider").path("max_completion_tokens").asText("—"))
                     .append(" | ").append(perMillion(m.path("pricing").path("prompt").asText()))
                     .append(" | ").append(perMillion(m.path("pricing").path("completion").asText()))
+                    .append(" | ").append(orDash(perMillion(m.path("pricing").path("internal_reasoning").asText("0"))))
+                    .append(" | ").append(orDash(plain(m.path("pricing").path("request").asText("0"))))
+                    .append(" | ").append(orDash(plain(m.path("pricing").path("image").asText("0"))))
+                    .append(" | ").append(orDash(plain(m.path("pricing").path("web_search").asText("0"))))
                     .append(" |\n");
         }
         table.append(END);
@@ -49,9 +54,21 @@ class PricingTableIT {
         String updated = text.substring(0, begin) + table + text.substring(end + END.length());
         if (Boolean.getBoolean("dexto.pricing.write")) {
             Files.writeString(page, updated, StandardCharsets.UTF_8);
+            text = updated;
         }
         assertEquals(updated, text, "docs/pricing.md is out of date with GET /v1/models: regenerate it (see "
                 + "PricingTableIT's Javadoc)");
+    }
+
+    /** An exact decimal USD price, trailing zeros removed. */
+    static String plain(String usd) {
+        BigDecimal v = new BigDecimal(usd).stripTrailingZeros();
+        return v.scale() < 0 ? v.setScale(0).toPlainString() : v.toPlainString();
+    }
+
+    /** A price the model does not charge shows as a dash. */
+    static String orDash(String price) {
+        return "0".equals(price) ? "—" : price;
     }
 
     /** An exact decimal USD-per-token price as USD per million tokens, trailing zeros removed. */

@@ -4,94 +4,36 @@ import ai.dexto.gateway.common.usage.UsageStatus;
 import ai.dexto.gateway.dataplane.account.UpstreamKeyHealer;
 import ai.dexto.gateway.dataplane.http.GatewayError;
 import ai.dexto.gateway.dataplane.ops.GatewayMetrics;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
- * One chat request from its reservation to its settlement, as one explicit state machine. All of it
- * runs on the client channel's event loop; the upstream connection lives on the same loop.
- *
- * <pre>
- * CONNECTING ──connected──▶ AWAITING_HEAD ──200 stream──▶ STREAMING ──end──▶ FINISHING ──cost──▶ DONE
- *      ▲  (retry once:              │ └──whole answer / error──▶ BUFFERING ──end──▶ FINISHING ─┘
- *      └── reset, 401 healed)       │
- *   client gone or answered early (timeout, shutdown) before the cost can be known:
- *      AWAITING_HEAD, BUFFERING ──▶ ORPHANED (the upstream is still read, only to learn the cost)
- *      STREAMING, FINISHING, ORPHANED ──▶ SETTLING (the generation's record is looked up) ──▶ DONE
- * </pre>
- * <p>Billed = what the upstream charged, on every path: the usage in the answer, else the
- * upstream's record of the generation (a stream's id comes with its head, and an intent record is
- * journaled at once so even a killed node's stream is settled by the control plane), else pending.
- * The upstream is never hung up on before its generation id is known, except when it has not
- * answered at all within the orphan limit. Settling (exactly once, entering {@code DONE}) comes before
- * the last bytes to the client, so {@code X-Dexto-Credits-Remaining} is the balance after the request.
+ * One chat request from its reservation to its settlement: the upstream's events, the client's and
+ * the timer's, each a transition of one {@link ExchangeState} (the diagram and the billing rules are
+ * there). All of it runs on the client channel's event loop; the upstream connection lives on the
+ * same loop. How an exchange ends and settles is {@link ExchangeCore}; the upstream connection is an
+ * {@link UpstreamLeg}, the clock an {@link ExchangeDeadlines}, the money an {@link ExchangeLedger} and
+ * the client's bytes a {@link ClientAnswer}.
  */
-public final class ChatExchange implements OriginListener {
-    enum State { CONNECTING, AWAITING_HEAD, STREAMING, BUFFERING, FINISHING, ORPHANED, SETTLING, DONE }
-
-    private static final long WRITABLE = Long.MIN_VALUE;
-
-    private final ChatCall call;
-    private final ClientAnswer answer;
-    private final UsageScanner scanner;
-    private final ExchangeLedger ledger;
-    private final UpstreamClient upstreams;
-    private final CircuitBreaker breaker;
+public final class ChatExchange extends ExchangeCore implements OriginListener {
     private final UpstreamKeyHealer healer;
-    private final RelayTimeouts timeouts;
-    private final ExchangeRegistry registry;
-    private final GatewayMetrics metrics;
-    private State state = State.CONNECTING;
-    private Channel upstream;
-    private int attempts;
     private boolean healTried;
     private int status;
-    private boolean upstreamKeepAlive;
-    private String retryAfter;
-    private StreamRelay relay;
-    private WholeAnswer whole;
-    private UsageStatus endedAs = UsageStatus.COMPLETED;
-    private boolean readOutstanding;
-    private long sentNanos;
-    // deadlines are measured on the loop's clock, the one its timers run on (a test advances it)
-    private long sentAt;
-    private long lastActivityAt;
-    private long orphanDeadline;
-    private long unwritableSince = WRITABLE;
-    /** When the last relayed batch was flushed without reaching the socket yet (the next read waits for it). */
-    private long flushPendingSince = WRITABLE;
-    private ScheduledFuture<?> timer;
 
     ChatExchange(ChatCall call, ClientAnswer answer, UsageScanner scanner, ExchangeLedger ledger,
-                 UpstreamClient upstreams, CircuitBreaker breaker, UpstreamKeyHealer healer, RelayTimeouts timeouts,
+                 UpstreamLeg upstream, UpstreamKeyHealer healer, RelayTimeouts timeouts,
                  ExchangeRegistry registry, GatewayMetrics metrics) {
-        this.call = call;
-        this.answer = answer;
-        this.scanner = scanner;
-        this.ledger = ledger;
-        this.upstreams = upstreams;
-        this.breaker = breaker;
+        super(call, answer, scanner, ledger, upstream, timeouts, registry, metrics);
         this.healer = healer;
-        this.timeouts = timeouts;
-        this.registry = registry;
-        this.metrics = metrics;
-    }
-
-    State state() {
-        return state;
     }
 
     void start() {
         registry.add(this);
-        if (!breaker.allowRequest(System.nanoTime())) {
+        if (!upstream.admitted()) {
             metrics.upstreamError("circuit_open");
             finishWithError(GatewayError.UPSTREAM_UNAVAILABLE, null, UsageStatus.UPSTREAM_ERROR);
             return;
@@ -102,42 +44,32 @@ public final class ChatExchange implements OriginListener {
     // ---- CONNECTING ---------------------------------------------------------------------------
 
     private void connect() {
-        state = State.CONNECTING;
-        attempts++;
-        upstreams.acquire(answer.eventLoop()).addListener((ChannelFuture f) -> connected(f));
+        state = ExchangeState.CONNECTING;
+        upstream.connect(this::connected);
     }
 
     private void connected(ChannelFuture f) {
-        if (state != State.CONNECTING) {
+        if (state != ExchangeState.CONNECTING) {
             if (f.isSuccess()) {
-                upstreams.release(answer.eventLoop(), f.channel());
+                upstream.giveBack(f.channel());
             }
             return;
         }
         if (!f.isSuccess()) {
-            upstreamFailed("connect");
-            if (attempts < 2) {
+            upstream.failed("connect");
+            if (upstream.mayRetry()) {
                 connect();
             } else {
                 finishWithError(GatewayError.UPSTREAM_UNREACHABLE, null, UsageStatus.UPSTREAM_ERROR);
             }
             return;
         }
-        upstream = f.channel();
-        upstream.pipeline().get(OriginReceiver.class).bind(this);
-        state = State.AWAITING_HEAD;
-        sentNanos = System.nanoTime();
-        sentAt = now();
-        lastActivityAt = sentAt;
+        state = ExchangeState.AWAITING_HEAD;
+        long sentNanos = System.nanoTime();
+        deadlines.sent();
         ledger.ownUntil(sentNanos);
-        upstream.writeAndFlush(UpstreamRequest.of(upstreams.target(), call)).addListener((ChannelFuture w) -> {
-            if (w.isSuccess() && w.channel() == upstream) {
-                readUpstream();
-            } else if (!w.isSuccess()) {
-                w.channel().close();
-            }
-        });
-        armTimer(timeouts.firstByte());
+        upstream.send(f.channel(), this, call, this::readUpstream);
+        deadlines.arm(timeouts.firstByte());
     }
 
     // ---- upstream events ----------------------------------------------------------------------
@@ -145,33 +77,27 @@ public final class ChatExchange implements OriginListener {
     @Override
     public void onHead(HttpResponse head) {
         long t0 = System.nanoTime();
-        readOutstanding = false;
-        lastActivityAt = now();
+        upstream.answered();
+        deadlines.activity();
         status = head.status().code();
-        upstreamKeepAlive = HttpUtil.isKeepAlive(head);
+        upstream.head(head);
         retryAfter = head.headers().get(HttpHeaderNames.RETRY_AFTER);
         scanner.generationIdFromHeader(head.headers().get(UpstreamRequest.GENERATION_ID));
-        if (status >= 500) {
-            upstreamFailed("status_" + status);
-        } else if (status < 400) {
-            breaker.onSuccess();
-        }
         boolean streamed = status == 200 && call.stream();
-        if (state == State.AWAITING_HEAD) {
+        if (state == ExchangeState.AWAITING_HEAD) {
             if (streamed) {
-                state = State.STREAMING;
+                state = ExchangeState.STREAMING;
                 relay = answer.startStream(scanner);
                 ledger.streamStarted();
             } else {
-                state = State.BUFFERING;
+                state = ExchangeState.BUFFERING;
                 whole = new WholeAnswer(answer.alloc(), status == 200);
             }
             // the chunk and write-stall limits apply from now on: check at their pace, not at the first-byte deadline
-            armTimer(Math.min(timeouts.chunk(), timeouts.writeStall()) / 4);
-        } else if (state == State.ORPHANED) {
+            deadlines.arm(Math.min(timeouts.chunk(), timeouts.writeStall()) / 4);
+        } else if (state == ExchangeState.ORPHANED) {
             if (streamed) {
                 ledger.streamStarted();
-                closeUpstream();
                 settleLater();
             } else {
                 whole = new WholeAnswer(answer.alloc(), status == 200);
@@ -183,8 +109,8 @@ public final class ChatExchange implements OriginListener {
     @Override
     public void onContent(HttpContent c) {
         long t0 = System.nanoTime();
-        readOutstanding = false;
-        lastActivityAt = now();
+        upstream.answered();
+        deadlines.activity();
         boolean last = c instanceof LastHttpContent;
         switch (state) {
             case STREAMING -> {
@@ -216,11 +142,11 @@ public final class ChatExchange implements OriginListener {
     @Override
     public void onReadComplete() {
         long t0 = System.nanoTime();
-        if (state == State.STREAMING) {
+        if (state == ExchangeState.STREAMING) {
             relay.emit();
-            flushPendingSince = now();
+            deadlines.flushed();
             answer.flushThen(this::clientTookBatch, this::clientGone);
-        } else if (state == State.BUFFERING || state == State.ORPHANED || state == State.AWAITING_HEAD) {
+        } else if (state == ExchangeState.BUFFERING || state == ExchangeState.ORPHANED || state == ExchangeState.AWAITING_HEAD) {
             readUpstream();
         }
         ledger.own(t0);
@@ -228,11 +154,11 @@ public final class ChatExchange implements OriginListener {
 
     @Override
     public void onClosed() {
-        upstream = null;
+        upstream.lost();
         switch (state) {
             case AWAITING_HEAD -> {
-                upstreamFailed("reset");
-                if (attempts < 2) {
+                upstream.failed("reset");
+                if (upstream.mayRetry()) {
                     connect();
                 } else {
                     finishWithError(GatewayError.UPSTREAM_ERROR, "The upstream closed the connection.",
@@ -240,47 +166,36 @@ public final class ChatExchange implements OriginListener {
                 }
             }
             case STREAMING -> {
-                upstreamFailed("reset");
-                endedAs = UsageStatus.UPSTREAM_ERROR;
+                upstream.failed("reset");
                 answer.endStreamWithError(relay, GatewayError.UPSTREAM_ERROR, "The upstream closed the connection mid-answer.");
-                settleLater();
+                endWith(UsageStatus.UPSTREAM_ERROR);
             }
             case BUFFERING -> {
-                upstreamFailed("reset");
+                upstream.failed("reset");
                 answer.error(GatewayError.UPSTREAM_ERROR, "The upstream closed the connection mid-answer.", null);
-                endedAs = UsageStatus.UPSTREAM_ERROR;
-                releaseWhole();
-                settleLater();
+                endWith(UsageStatus.UPSTREAM_ERROR);
             }
-            case ORPHANED -> {
-                releaseWhole();
-                settleLater();
-            }
+            case ORPHANED -> settleLater();
             default -> { }
         }
     }
 
-    // ---- the answer's end -----------------------------------------------------------------------
+    // ---- a whole answer ------------------------------------------------------------------------
 
     /** A whole answer arrived (BUFFERING, or ORPHANED for a client that is gone). */
     private void wholeArrived() {
-        boolean forClient = state == State.BUFFERING;
+        boolean forClient = state == ExchangeState.BUFFERING;
         if (status == 200) {
             scanner.scanJson(whole.body());
             if (!whole.wellFormed()) {
                 metrics.upstreamError("malformed");
-                endedAs = UsageStatus.UPSTREAM_ERROR;
-                releaseWhole();
                 if (forClient) {
                     answer.error(GatewayError.UPSTREAM_MALFORMED, null, null);
                 }
-                settleLater();
-                return;
-            }
-            if (forClient) {
+                endWith(UsageStatus.UPSTREAM_ERROR);
+            } else if (forClient) {
                 finishWhenCostKnown();
             } else {
-                releaseWhole();
                 settleLater();
             }
             return;
@@ -292,68 +207,10 @@ public final class ChatExchange implements OriginListener {
         }
         if (forClient) {
             GatewayError e = UpstreamErrors.map(status);
-            String detail = e == GatewayError.UPSTREAM_REJECTED ? "The upstream rejected the request: "
-                    + whole.upstreamMessage() : e == GatewayError.UPSTREAM_ERROR ? "The upstream failed (" + status + ")." : null;
-            releaseWhole();
-            finishWithError(e, detail, UsageStatus.UPSTREAM_ERROR);
+            finishWithError(e, UpstreamErrors.detail(e, status, whole), UsageStatus.UPSTREAM_ERROR);
         } else {
-            releaseWhole();
             settleLater();
         }
-    }
-
-    /** The client is still here: its last bytes wait for the cost (looked up briefly if the answer had none). */
-    private void finishWhenCostKnown() {
-        state = State.FINISHING;
-        ledger.resolveCost(GenerationLookup.QUICK, this::finishForClient);
-    }
-
-    private void finishForClient() {
-        if (state != State.FINISHING) {
-            return;
-        }
-        WholeAnswer w = whole;
-        whole = null; // the client's now: settling must not release it
-        long spendable = settle(endedAs);
-        if (relay != null) {
-            answer.endStream(relay, ledger.costComment(spendable));
-        } else {
-            answer.whole(w, ledger, spendable);
-        }
-    }
-
-    /** Nothing more goes to the client: settle once the generation's record is known (or pending). */
-    private void settleLater() {
-        if (state == State.DONE || state == State.SETTLING) {
-            return; // already settled or settling: a re-entrant close must not start a second settlement
-        }
-        state = State.SETTLING;
-        cancelTimer();
-        if (relay != null) {
-            relay.release();
-        }
-        ledger.resolveCost(registry.stopping() ? GenerationLookup.QUICK : GenerationLookup.PATIENT,
-                () -> settle(endedAs));
-    }
-
-    private void finishWithError(GatewayError e, String detail, UsageStatus as) {
-        closeUpstream();
-        endedAs = as;
-        long spendable = settle(as);
-        answer.error(e, detail, e == GatewayError.UPSTREAM_RATE_LIMITED ? retryAfter : null, spendable);
-    }
-
-    /** Settles exactly once; the spendable balance after it. */
-    private long settle(UsageStatus as) {
-        if (state == State.DONE) {
-            return call.account().spendable();
-        }
-        state = State.DONE;
-        cancelTimer();
-        closeUpstream();
-        releaseWhole();
-        registry.remove(this);
-        return ledger.settle(as, answer.statusForJournal());
     }
 
     // ---- the client ---------------------------------------------------------------------------------
@@ -372,9 +229,7 @@ public final class ChatExchange implements OriginListener {
             }
             case STREAMING, FINISHING -> {
                 answer.gone();
-                endedAs = UsageStatus.CLIENT_ABORTED;
-                closeUpstream();
-                settleLater();
+                endWith(UsageStatus.CLIENT_ABORTED);
             }
             default -> answer.gone();
         }
@@ -382,29 +237,20 @@ public final class ChatExchange implements OriginListener {
 
     /** The last batch is on the client's socket: read the next one. */
     private void clientTookBatch() {
-        flushPendingSince = WRITABLE;
+        deadlines.batchTaken();
         readUpstream();
-    }
-
-    /**
-     * The client has not taken what was written for {@code limit}: its socket stayed unwritable, or
-     * (the usual case, since a batch is smaller than the high watermark) the last batch's flush has
-     * not reached the socket.
-     */
-    private boolean clientStalled(long now, long limit) {
-        return unwritableSince != WRITABLE && now - unwritableSince >= limit
-                || flushPendingSince != WRITABLE && now - flushPendingSince >= limit;
     }
 
     /** The client's socket drained below its low watermark (or filled above the high one). */
     public void clientWritabilityChanged(boolean writable) {
-        unwritableSince = writable ? WRITABLE : now();
-        if (writable && state == State.STREAMING) {
+        deadlines.writability(writable);
+        if (writable && state == ExchangeState.STREAMING) {
             readUpstream();
         }
     }
 
     /** The gateway is stopping and the grace period is over (runs on this exchange's loop). */
+    @Override
     void cut() {
         answer.eventLoop().execute(() -> {
             switch (state) {
@@ -414,15 +260,10 @@ public final class ChatExchange implements OriginListener {
                     orphan(UsageStatus.SHUTDOWN, timeouts.firstByte() / 60);
                 }
                 case STREAMING -> {
-                    endedAs = UsageStatus.SHUTDOWN;
                     answer.endStreamWithError(relay, GatewayError.SHUTTING_DOWN, null);
-                    closeUpstream();
-                    settleLater();
+                    endWith(UsageStatus.SHUTDOWN);
                 }
-                case ORPHANED -> {
-                    orphanDeadline = Math.min(orphanDeadline, now());
-                    armTimer(0);
-                }
+                case ORPHANED -> deadlines.orphanNow();
                 case FINISHING -> finishForClient(); // the cost lookup is not awaited: pending if unknown
                 case SETTLING -> settle(endedAs);
                 default -> { }
@@ -430,110 +271,48 @@ public final class ChatExchange implements OriginListener {
         });
     }
 
-    private void orphan(UsageStatus as, long forNanos) {
-        endedAs = as;
-        state = State.ORPHANED;
-        orphanDeadline = now() + forNanos;
-        armTimer(forNanos);
-    }
-
     // ---- time -------------------------------------------------------------------------------------
 
-    private void armTimer(long nanos) {
-        cancelTimer();
-        timer = answer.eventLoop().schedule(this::checkTime, Math.max(nanos, 1_000_000), TimeUnit.NANOSECONDS);
-    }
-
-    private void checkTime() {
-        timer = null;
-        long now = now();
-        RelayTimeouts t = timeouts;
-        switch (state) {
-            case AWAITING_HEAD -> {
-                if (now - sentAt >= t.firstByte()) {
-                    upstreamFailed("timeout");
+    @Override
+    void checkTime() {
+        switch (deadlines.due(state, ledger.sawFirstByte(), upstream.readOutstanding(), timeouts)) {
+            case FIRST_BYTE -> {
+                upstream.failed("timeout");
+                answer.error(GatewayError.UPSTREAM_TIMEOUT, null, null);
+                orphan(UsageStatus.TIMEOUT, timeouts.orphan());
+            }
+            case CLIENT_STALLED -> {
+                metrics.upstreamError("client_stalled");
+                answer.close();
+                endWith(UsageStatus.CLIENT_ABORTED);
+            }
+            case UPSTREAM_SILENT -> {
+                upstream.failed("timeout");
+                if (state == ExchangeState.STREAMING) {
+                    answer.endStreamWithError(relay, GatewayError.UPSTREAM_TIMEOUT, "The upstream stopped sending.");
+                } else {
                     answer.error(GatewayError.UPSTREAM_TIMEOUT, null, null);
-                    orphan(UsageStatus.TIMEOUT, t.orphan());
-                    return;
                 }
-                armTimer(t.firstByte() - (now - sentAt));
+                endWith(UsageStatus.TIMEOUT);
             }
-            case STREAMING, BUFFERING -> {
-                long limit = ledger.sawFirstByte() ? t.chunk() : t.firstByte();
-                if (clientStalled(now, t.writeStall())) {
-                    metrics.upstreamError("client_stalled");
-                    endedAs = UsageStatus.CLIENT_ABORTED;
-                    answer.close();
-                    closeUpstream();
-                    settleLater();
-                    return;
-                }
-                if (readOutstanding && now - lastActivityAt >= limit) {
-                    upstreamFailed("timeout");
-                    endedAs = UsageStatus.TIMEOUT;
-                    if (state == State.STREAMING) {
-                        answer.endStreamWithError(relay, GatewayError.UPSTREAM_TIMEOUT, "The upstream stopped sending.");
-                    } else {
-                        answer.error(GatewayError.UPSTREAM_TIMEOUT, null, null);
-                        releaseWhole();
-                    }
-                    closeUpstream();
-                    settleLater();
-                    return;
-                }
-                armTimer(Math.min(limit, t.writeStall()) / 4);
-            }
-            case ORPHANED -> {
-                if (now >= orphanDeadline) {
-                    closeUpstream();
-                    releaseWhole();
-                    settleLater();
-                    return;
-                }
-                armTimer(orphanDeadline - now);
-            }
-            default -> { }
-        }
-    }
-
-    private long now() {
-        return answer.eventLoop().ticker().nanoTime();
-    }
-
-    private void cancelTimer() {
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
+            case ORPHAN_OVER -> settleLater();
+            case NOTHING -> { }
         }
     }
 
     // ---- helpers ---------------------------------------------------------------------------------
 
-    private void readUpstream() {
-        Channel ch = upstream;
-        if (ch == null || state == State.DONE || state == State.SETTLING || state == State.FINISHING) {
-            return;
-        }
-        if (state == State.STREAMING && !answer.writable()) {
-            return; // clientWritabilityChanged asks again
-        }
-        if (!readOutstanding) {
-            readOutstanding = true;
-            lastActivityAt = now();
-        }
-        ch.read();
-    }
-
+    /** The upstream refused the user's upstream key: ask the control plane once for a working one. */
     private void heal() {
         healTried = true;
-        state = State.CONNECTING;
+        state = ExchangeState.CONNECTING;
         metrics.upstreamKeyHeal();
         healer.heal(call.account(), call.traceId()).whenComplete((healed, error) -> answer.eventLoop().execute(() -> {
-            if (state != State.CONNECTING) {
+            if (state != ExchangeState.CONNECTING) {
                 return;
             }
             if (error == null && Boolean.TRUE.equals(healed) && call.account().upstreamKey() != null) {
-                attempts = 0;
+                upstream.resetAttempts();
                 connect();
             } else {
                 finishWithError(GatewayError.UPSTREAM_AUTH, null, UsageStatus.UPSTREAM_ERROR);
@@ -541,55 +320,13 @@ public final class ChatExchange implements OriginListener {
         }));
     }
 
-    private void upstreamFailed(String kind) {
-        breaker.onFailure(call.account().userId(), System.nanoTime());
-        metrics.upstreamError(kind);
-    }
-
     /** An answer past every sane size: treated as a broken upstream. */
     private void upstreamMisbehaved() {
         metrics.upstreamError("oversized");
-        endedAs = UsageStatus.UPSTREAM_ERROR;
-        if (state == State.BUFFERING) {
+        if (state == ExchangeState.BUFFERING) {
             answer.error(GatewayError.UPSTREAM_MALFORMED, null, null);
         }
-        closeUpstream();
-        releaseWhole();
-        settleLater();
+        endWith(UsageStatus.UPSTREAM_ERROR);
     }
 
-    private void upstreamEnded() {
-        ledger.upstreamDone();
-        cancelTimer();
-        Channel ch = upstream;
-        upstream = null;
-        if (ch != null) {
-            ch.pipeline().get(OriginReceiver.class).unbind();
-            if (upstreamKeepAlive) {
-                upstreams.release(answer.eventLoop(), ch);
-            } else {
-                ch.close();
-            }
-        }
-    }
-
-    private void closeUpstream() {
-        Channel ch = upstream;
-        upstream = null;
-        if (ch != null) {
-            ch.pipeline().get(OriginReceiver.class).unbind();
-            ch.close();
-        }
-    }
-
-    private void releaseWhole() {
-        if (whole != null) {
-            whole.release();
-            whole = null;
-        }
-    }
-
-    public String requestId() {
-        return call.requestId();
-    }
 }

@@ -38,8 +38,9 @@ public final class ChatExchanges {
         ClientAnswer answer = new ClientAnswer(client, call.spendableAfter() + call.reservedNanos());
         ExchangeLedger ledger = new ExchangeLedger(call, settler, generations, credit, metrics, scanner,
                 client.channel().eventLoop(), timeouts.inFlightRecord());
-        ChatExchange e = new ChatExchange(call, answer, scanner, ledger, upstreams,
-                breakers.forRoute(call.model().id()), healer, timeouts, registry, metrics);
+        UpstreamLeg upstream = new UpstreamLeg(upstreams, client.channel().eventLoop(),
+                breakers.forRoute(call.model().id()), metrics, call.account().userId());
+        ChatExchange e = new ChatExchange(call, answer, scanner, ledger, upstream, healer, timeouts, registry, metrics);
         e.start();
         return e;
     }

@@ -8,14 +8,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * finish for a grace period, then cut and settle each one before the journal closes.
  */
 public final class ExchangeRegistry {
-    private final Set<ChatExchange> open = ConcurrentHashMap.newKeySet();
+    private final Set<ExchangeCore> open = ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
 
-    void add(ChatExchange e) {
+    void add(ExchangeCore e) {
         open.add(e);
     }
 
-    void remove(ChatExchange e) {
+    void remove(ExchangeCore e) {
         if (open.remove(e) && open.isEmpty()) {
             synchronized (this) {
                 notifyAll();
@@ -51,7 +51,7 @@ public final class ExchangeRegistry {
 
     /** Cuts every open exchange (on its own event loop): streams end with an error event, then settle. */
     public void cutAll() {
-        for (ChatExchange e : open) {
+        for (ExchangeCore e : open) {
             e.cut();
         }
     }

@@ -18,4 +18,13 @@ final class UpstreamErrors {
             default -> GatewayError.UPSTREAM_ERROR;
         };
     }
+
+    /** Our message for {@code e}: the upstream's own words when it rejected the request. */
+    static String detail(GatewayError e, int status, WholeAnswer body) {
+        return switch (e) {
+            case UPSTREAM_REJECTED -> "The upstream rejected the request: " + body.upstreamMessage();
+            case UPSTREAM_ERROR -> "The upstream failed (" + status + ").";
+            default -> null;
+        };
+    }
 }

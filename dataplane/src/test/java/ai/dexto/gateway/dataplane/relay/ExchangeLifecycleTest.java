@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.dexto.gateway.common.money.Money;
 import ai.dexto.gateway.common.usage.UsageEvent;
 import ai.dexto.gateway.common.usage.UsageStatus;
-import ai.dexto.gateway.dataplane.relay.ChatExchange.State;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
@@ -68,7 +67,7 @@ class ExchangeLifecycleTest {
             String sent = EmbeddedGateway.sent(up);
             assertTrue(sent.startsWith("POST /api/v1/chat/completions HTTP/1.1\r\n"), sent);
             exchange = EmbeddedGateway.exchangeOf(client);
-            assertEquals(State.AWAITING_HEAD, exchange.state());
+            assertEquals(ExchangeState.AWAITING_HEAD, exchange.state());
         }
 
         void upstreamSends(String bytes) {
@@ -122,7 +121,7 @@ class ExchangeLifecycleTest {
          */
         UsageEvent settledOnce(UsageStatus status, int httpStatus, long billed) throws Exception {
             gw.runTasks();
-            assertEquals(State.DONE, exchange.state());
+            assertEquals(ExchangeState.DONE, exchange.state());
             UsageEvent e = gw.onlyFinalEvent(exchange.requestId());
             assertEquals(status, e.status);
             assertEquals(httpStatus, e.httpStatus);
@@ -161,12 +160,12 @@ class ExchangeLifecycleTest {
             String refusal = "{\"error\":{\"message\":\"bad key\",\"code\":401}}";
             c.upstreamSends("HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nContent-Length: "
                     + refusal.length() + "\r\n\r\n" + refusal);
-            assertEquals(State.CONNECTING, c.exchange.state(), "waiting for the upstream key's heal");
+            assertEquals(ExchangeState.CONNECTING, c.exchange.state(), "waiting for the upstream key's heal");
             c.clientHangsUp();
             c.settledOnce(UsageStatus.CLIENT_ABORTED, 499, 0);
             heal.complete(true);
             gw.runTasks();
-            assertEquals(State.DONE, c.exchange.state());
+            assertEquals(ExchangeState.DONE, c.exchange.state());
             gw.onlyFinalEvent(c.exchange.requestId());
         } finally {
             gw.healAnswer = CompletableFuture.completedFuture(false);
@@ -177,7 +176,7 @@ class ExchangeLifecycleTest {
     void clientGoneAwaitingTheHeadKeepsTheUpstreamUntilTheGenerationIsKnown() throws Exception {
         Call c = new Call(true, "gen-awaiting");
         c.clientHangsUp();
-        assertEquals(State.ORPHANED, c.exchange.state());
+        assertEquals(ExchangeState.ORPHANED, c.exchange.state());
         assertTrue(c.up.channel().isOpen(), "hanging up now would leave a generation nobody can name");
         c.upstreamSends(c.streamHead() + c.token());
         gw.runTasks();
@@ -189,7 +188,7 @@ class ExchangeLifecycleTest {
     void clientGoneMidStreamCancelsTheUpstreamAndBillsTheGenerationsRecord() throws Exception {
         Call c = new Call(true, "gen-streaming");
         c.upstreamSends(c.streamHead() + c.token());
-        assertEquals(State.STREAMING, c.exchange.state());
+        assertEquals(ExchangeState.STREAMING, c.exchange.state());
         c.clientHangsUp();
         assertFalse(c.up.channel().isOpen(), "the upstream call is cancelled");
         c.settledOnce(UsageStatus.CLIENT_ABORTED, 200, LOOKED_UP);
@@ -201,9 +200,9 @@ class ExchangeLifecycleTest {
         String whole = c.whole();
         int cut = whole.indexOf("\r\n\r\n") + 20;
         c.upstreamSends(whole.substring(0, cut));
-        assertEquals(State.BUFFERING, c.exchange.state());
+        assertEquals(ExchangeState.BUFFERING, c.exchange.state());
         c.clientHangsUp();
-        assertEquals(State.ORPHANED, c.exchange.state());
+        assertEquals(ExchangeState.ORPHANED, c.exchange.state());
         c.upstreamSends(whole.substring(cut));
         c.settledOnce(UsageStatus.CLIENT_ABORTED, 499, IN_ANSWER);
     }
@@ -213,7 +212,7 @@ class ExchangeLifecycleTest {
         Call c = new Call(true, "gen-finishing");
         gw.generations.hold(c.gen);
         c.upstreamSends(c.streamHead() + c.token() + chunk(DONE) + END);
-        assertEquals(State.FINISHING, c.exchange.state(), "the answer named no cost: it is being looked up");
+        assertEquals(ExchangeState.FINISHING, c.exchange.state(), "the answer named no cost: it is being looked up");
         c.clientHangsUp();
         // the lookup's answer is on its way but not here: the reconciler settles the pending charge
         c.settledOnce(UsageStatus.CLIENT_ABORTED, 200, -1);
@@ -228,9 +227,9 @@ class ExchangeLifecycleTest {
         c.advance(31);
         assertEquals(504, c.answer().status());
         assertTrue(c.answer().body().contains("\"code\":\"upstream_timeout\""), c.answer().body());
-        assertEquals(State.ORPHANED, c.exchange.state());
+        assertEquals(ExchangeState.ORPHANED, c.exchange.state());
         c.clientHangsUp();
-        assertEquals(State.ORPHANED, c.exchange.state());
+        assertEquals(ExchangeState.ORPHANED, c.exchange.state());
         c.upstreamSends(c.whole());
         c.settledOnce(UsageStatus.TIMEOUT, 504, IN_ANSWER);
     }
@@ -246,7 +245,7 @@ class ExchangeLifecycleTest {
         assertFalse(r.body().contains("[DONE]"));
         gw.runTasks();
         assertFalse(c.client.isOpen(), "the stream ended with its error event and the connection closed");
-        assertEquals(State.SETTLING, c.exchange.state());
+        assertEquals(ExchangeState.SETTLING, c.exchange.state());
         gw.generations.answerHeld();
         c.settledOnce(UsageStatus.UPSTREAM_ERROR, 200, LOOKED_UP);
     }
@@ -255,7 +254,7 @@ class ExchangeLifecycleTest {
     void clientGoneAfterTheAnswerChangesNothing() throws Exception {
         Call c = new Call(true, "gen-done");
         c.upstreamSends(c.streamHead() + c.token() + c.usage() + chunk(DONE) + END);
-        assertEquals(State.DONE, c.exchange.state());
+        assertEquals(ExchangeState.DONE, c.exchange.state());
         assertTrue(c.answer().complete());
         c.clientHangsUp();
         c.settledOnce(UsageStatus.COMPLETED, 200, IN_ANSWER);
@@ -289,7 +288,7 @@ class ExchangeLifecycleTest {
         assertEquals(null, c.answer(), "within the first-byte limit");
         c.advance(2);
         assertEquals(504, c.answer().status());
-        assertEquals(State.ORPHANED, c.exchange.state());
+        assertEquals(ExchangeState.ORPHANED, c.exchange.state());
         assertTrue(c.up.channel().isOpen(), "still listening: a late answer would name the generation");
         c.advance(58);
         assertTrue(c.up.channel().isOpen());
@@ -304,7 +303,7 @@ class ExchangeLifecycleTest {
         c.advance(1);
         c.upstreamSends(c.streamHead() + c.token());
         c.advance(19);
-        assertEquals(State.STREAMING, c.exchange.state(), "within the chunk limit of the last bytes");
+        assertEquals(ExchangeState.STREAMING, c.exchange.state(), "within the chunk limit of the last bytes");
         c.advance(6); // the limit plus the timer's granularity (a quarter of the smaller limit)
         ClientView.Response r = c.answer();
         assertTrue(r.complete() && r.body().contains("\"code\":\"upstream_timeout\""), r.body());
@@ -330,7 +329,7 @@ class ExchangeLifecycleTest {
         Call c = new Call(false, "gen-orphan");
         c.clientHangsUp();
         c.advance(59);
-        assertEquals(State.ORPHANED, c.exchange.state());
+        assertEquals(ExchangeState.ORPHANED, c.exchange.state());
         c.advance(2);
         assertFalse(c.up.channel().isOpen());
         c.settledOnce(UsageStatus.CLIENT_ABORTED, 499, 0);

@@ -177,6 +177,12 @@ public final class LocalSystem implements AutoCloseable {
         processes.awaitHttp("gateway", gateway, gatewayOpsUrl() + "/ready", Duration.ofSeconds(60));
     }
 
+    /** Stops the gateway as an operator would (SIGTERM: it drains its streams and settles them first). */
+    public void stopGateway() throws InterruptedException {
+        processes.stop(gateway);
+        gateway = null;
+    }
+
     /** The running gateway's process id, for reading its resident memory from {@code /proc}. */
     public long gatewayPid() {
         return gateway.pid();

@@ -53,6 +53,9 @@ public final class LoadHarness implements Callable<Integer> {
     int propagationTrials = 100;
     @Option(names = "--race-requests", description = "Requests released at once against one small balance (0 skips; default ${DEFAULT-VALUE}).")
     int raceRequests = 200;
+    @Option(names = "--cold-start-seconds", description = "After the runs, restart the gateway and measure its "
+            + "closed-loop throughput this many seconds, a second at a time (0 skips; default ${DEFAULT-VALUE}).")
+    int coldStartSeconds = 10;
     @Option(names = "--out", description = "Also write the report to this markdown file.")
     Path out;
 
@@ -143,6 +146,15 @@ public final class LoadHarness implements Callable<Integer> {
             if (byName.containsKey("gateway") && raceRequests > 0) {
                 notes.put(raceRequests + " requests at once on one small balance",
                         new RaceProbe(system, model).run(raceRequests));
+            }
+            if (byName.containsKey("gateway") && coldStartSeconds > 0) {
+                String workload = workloads.get(0);
+                LoadTarget t = withWorkload(byName.get("gateway"), model, workload.equals("streamed"));
+                double steady = results.stream().filter(r -> r.target().equals("gateway")
+                        && r.workload().equals(workload) && r.targetRate() == 0).mapToDouble(LoadResult::throughput)
+                        .findFirst().orElseThrow();
+                notes.put("warm-up: a gateway restarted cold", new WarmUpProbe(system, generator)
+                        .run(t, workload, connections, coldStartSeconds, steady));
             }
             if (byName.containsKey("gateway") && propagationTrials > 0) {
                 PropagationProbe probe = new PropagationProbe(system, model);

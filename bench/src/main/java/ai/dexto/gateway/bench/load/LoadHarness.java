@@ -56,6 +56,9 @@ public final class LoadHarness implements Callable<Integer> {
     @Option(names = "--cold-start-seconds", description = "After the runs, restart the gateway and measure its "
             + "closed-loop throughput this many seconds, a second at a time (0 skips; default ${DEFAULT-VALUE}).")
     int coldStartSeconds = 10;
+    @Option(names = "--race-nodes", description = "Also run the race over this many gateway nodes (1 skips; "
+            + "default ${DEFAULT-VALUE}).")
+    int raceNodes = 2;
     @Option(names = "--out", description = "Also write the report to this markdown file.")
     Path out;
 
@@ -75,9 +78,13 @@ public final class LoadHarness implements Callable<Integer> {
             // the revocation probe rotates one user's key in a loop, past the per-user rotation limit
             system.env("DEXTO_LIMIT_ROTATE_PER_MINUTE", "100000");
             system.env("DEXTO_LIMIT_ROTATE_BURST", "1000");
+            // ...and polls /keys/validate every millisecond, past the per-address validation limit (120/min)
+            system.env("DEXTO_VALIDATIONS_PER_MINUTE", "10000000");
             // nginx runs with access_log off; so does the gateway (its usage journal still records every
             // request, and that is what the drain bills from).
             system.env("DEXTO_ACCESS_LOG", accessLog ? "INFO" : "OFF");
+            // the gateway warms up as deployed (the tests' LocalSystem shortens it to half a second)
+            system.env("DEXTO_GATEWAY_WARMUP_MS", System.getenv().getOrDefault("DEXTO_GATEWAY_WARMUP_MS", "30000"));
             if (System.getenv("DEXTO_GATEWAY_JAVA_OPTS") != null) {
                 system.env("DEXTO_GATEWAY_JAVA_OPTS", System.getenv("DEXTO_GATEWAY_JAVA_OPTS"));
             }
@@ -145,7 +152,15 @@ public final class LoadHarness implements Callable<Integer> {
             }
             if (byName.containsKey("gateway") && raceRequests > 0) {
                 notes.put(raceRequests + " requests at once on one small balance",
-                        new RaceProbe(system, model).run(raceRequests));
+                        new RaceProbe(system, model).run(raceRequests, List.of(system.gatewayUrl())));
+                if (raceNodes > 1) {
+                    List<String> urls = new ArrayList<>(List.of(system.gatewayUrl()));
+                    for (int n = 2; n <= raceNodes; n++) {
+                        urls.add(system.startGatewayNode("bench-" + n).url());
+                    }
+                    notes.put(raceRequests + " requests at once on one small balance, over " + raceNodes + " nodes",
+                            new RaceProbe(system, model).run(raceRequests, urls));
+                }
             }
             if (byName.containsKey("gateway") && coldStartSeconds > 0) {
                 String workload = workloads.get(0);

@@ -19,8 +19,11 @@ import java.util.concurrent.Executors;
 
 /**
  * The billing race: {@code requests} chat requests released at once for one user whose balance covers
- * only a few. The node must refuse what it cannot cover (402) and the balance, once everything is
- * drained into PostgreSQL, must be ≥ 0 with {@code /admin/audit} clean.
+ * only a few, spread evenly over the given gateway nodes. One node must refuse what it cannot cover
+ * (402) and the balance, once everything is drained into PostgreSQL, must be ≥ 0 with
+ * {@code /admin/audit} clean. Over several nodes each reserves against the balance it last heard of,
+ * so the race measures the cross-node exposure: how far below zero the balance can go before the
+ * nodes hear of each other's spend (the audit must still be clean: every charge billed once).
  */
 final class RaceProbe {
     private final LocalSystem system;
@@ -31,7 +34,7 @@ final class RaceProbe {
         this.model = model;
     }
 
-    String run(int requests) throws Exception {
+    String run(int requests, List<String> gatewayUrls) throws Exception {
         LocalSystem.User user = system.provisionUser();
         system.admin("PUT", "/users/" + user.id() + "/tier", "{\"tier\":\"unlimited\"}");
         long intro = balance(user);
@@ -44,13 +47,14 @@ final class RaceProbe {
 
         String body = "{\"model\":\"" + model + "\",\"max_tokens\":20,\"messages\":[{\"role\":\"user\",\"content\":\"race\"}]}";
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(system.gatewayUrl() + "/v1/chat/completions"))
-                .header("Authorization", "Bearer " + user.apiKey()).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
         CountDownLatch go = new CountDownLatch(1);
         ExecutorService threads = Executors.newFixedThreadPool(requests);
         List<CompletableFuture<Integer>> answers = new ArrayList<>();
         for (int i = 0; i < requests; i++) {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(gatewayUrls.get(i % gatewayUrls.size())
+                            + "/v1/chat/completions"))
+                    .header("Authorization", "Bearer " + user.apiKey()).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build();
             answers.add(CompletableFuture.supplyAsync(() -> {
                 try {
                     go.await();
@@ -70,8 +74,11 @@ final class RaceProbe {
         JsonNode usage = awaitBilled(user, served);
         long finalBalance = Money.parseUsd(usage.path("balance").asText());
         JsonNode audit = system.json(system.admin("GET", "/audit", null));
-        return "statuses " + statuses + "; balance before " + Money.format(keep) + " USD, after "
-                + Money.format(finalBalance) + " USD (" + (finalBalance >= 0 ? "≥ 0" : "NEGATIVE") + "); audit "
+        String after = finalBalance >= 0 ? "≥ 0" : gatewayUrls.size() > 1
+                ? "overspent by " + Money.format(-finalBalance) + " USD, " + String.format(java.util.Locale.ROOT,
+                "%.0f %%", -100.0 * finalBalance / keep) + " of the balance" : "NEGATIVE";
+        return gatewayUrls.size() + " node(s): statuses " + statuses + "; balance before " + Money.format(keep)
+                + " USD, after " + Money.format(finalBalance) + " USD (" + after + "); audit "
                 + (audit.path("ok").asBoolean() ? "clean" : "NOT clean: " + audit);
     }
 

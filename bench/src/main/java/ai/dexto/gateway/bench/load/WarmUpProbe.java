@@ -31,7 +31,7 @@ final class WarmUpProbe {
         for (int s = 1; s <= seconds; s++) {
             LoadResult r = generator.closedLoop(target, workload, connections, 0, 1);
             double share = r.throughput() / steady;
-            shares.add(String.format(Locale.ROOT, "%.0f%%", share * 100));
+            shares.add(String.format(Locale.ROOT, "%.0f%% (%.0f)", share * 100, r.throughput()));
             if (reached < 0 && share >= 0.8 && r.errors() == 0) {
                 reached = s;
             }

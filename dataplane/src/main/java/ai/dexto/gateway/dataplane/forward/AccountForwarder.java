@@ -172,17 +172,8 @@ public final class AccountForwarder implements ControlPlaneConnections.Listener 
     }
 
     private void fail(GatewayError e) {
-        if (done) {
+        if (!stop()) {
             return;
-        }
-        done = true;
-        cancelTimer();
-        releaseWaiting();
-        Channel ch = upstream;
-        upstream = null;
-        if (ch != null) {
-            ControlPlaneConnections.receiver(ch).listener = null;
-            ch.close();
         }
         if (headSent) {
             client.close(); // the answer is half out: only a close tells the client it is incomplete
@@ -195,8 +186,13 @@ public final class AccountForwarder implements ControlPlaneConnections.Listener 
 
     /** The client left: the control plane's connection goes too (it may be mid-answer). */
     public void clientGone() {
+        stop();
+    }
+
+    /** Ends the call once: the timer, the parts still waiting and the control plane's connection go; false if it had ended. */
+    private boolean stop() {
         if (done) {
-            return;
+            return false;
         }
         done = true;
         cancelTimer();
@@ -207,6 +203,7 @@ public final class AccountForwarder implements ControlPlaneConnections.Listener 
             ControlPlaneConnections.receiver(ch).listener = null;
             ch.close();
         }
+        return true;
     }
 
     private void releaseWaiting() {

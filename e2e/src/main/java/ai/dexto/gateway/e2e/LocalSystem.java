@@ -225,6 +225,11 @@ public final class LocalSystem implements AutoCloseable {
         return opts.isEmpty() ? List.of() : List.of(opts.split("\\s+"));
     }
 
+    /** The first model the gateway lists: the one a test chats with when the model does not matter. */
+    public String firstModel() throws IOException, InterruptedException {
+        return json(call("GET", gatewayUrl() + "/v1/models", null, null, 200)).path("data").get(0).path("id").asText();
+    }
+
     public String simUrl() {
         return "http://127.0.0.1:" + simPort + "/api/v1";
     }

@@ -33,8 +33,7 @@ class ApiTourIT {
     @BeforeAll
     static void start() throws Exception {
         system = SharedSystem.get();
-        model = system.json(system.call("GET", system.gatewayUrl() + "/v1/models", null, null, 200))
-                .path("data").get(0).path("id").asText();
+        model = system.firstModel();
     }
 
     /** Tells OpenApiConformanceIT that this build called every operation, so it may require that. */

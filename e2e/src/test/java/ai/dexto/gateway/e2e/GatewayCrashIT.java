@@ -34,8 +34,7 @@ class GatewayCrashIT {
         system = LocalSystem.start(Map.of(
                 "DEXTO_INFLIGHT_RECORD_AFTER_MS", "300",
                 "DEXTO_RECONCILE_IN_FLIGHT_AFTER_MS", "3000"));
-        model = system.json(system.call("GET", system.gatewayUrl() + "/v1/models", null, null, 200))
-                .path("data").get(0).path("id").asText();
+        model = system.firstModel();
     }
 
     @AfterAll

@@ -24,8 +24,7 @@ class GatewayRefusalsIT {
     @BeforeAll
     static void start() throws Exception {
         system = SharedSystem.get();
-        model = system.json(system.call("GET", system.gatewayUrl() + "/v1/models", null, null, 200))
-                .path("data").get(0).path("id").asText();
+        model = system.firstModel();
     }
 
     private HttpResponse<String> chat(String key, String body) throws Exception {

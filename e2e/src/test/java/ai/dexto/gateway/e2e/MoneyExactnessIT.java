@@ -36,8 +36,7 @@ class MoneyExactnessIT {
     @BeforeAll
     static void start() throws Exception {
         system = SharedSystem.get();
-        model = system.json(system.call("GET", system.gatewayUrl() + "/v1/models", null, null, 200))
-                .path("data").get(0).path("id").asText();
+        model = system.firstModel();
     }
 
     private String body(boolean stream, int maxTokens) {

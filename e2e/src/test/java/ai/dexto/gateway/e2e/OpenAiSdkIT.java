@@ -27,8 +27,7 @@ class OpenAiSdkIT {
     static void start() throws Exception {
         system = SharedSystem.get();
         user = system.provisionUser();
-        model = system.json(system.call("GET", system.gatewayUrl() + "/v1/models", null, null, 200))
-                .path("data").get(0).path("id").asText();
+        model = system.firstModel();
     }
 
     private static OpenAIClient client(String apiKey) {

@@ -30,8 +30,7 @@ class PaymentIT {
     @BeforeAll
     static void start() throws Exception {
         system = SharedSystem.get();
-        model = system.json(system.call("GET", system.gatewayUrl() + "/v1/models", null, null, 200))
-                .path("data").get(0).path("id").asText();
+        model = system.firstModel();
     }
 
     @Test

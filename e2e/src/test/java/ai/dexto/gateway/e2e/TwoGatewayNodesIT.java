@@ -30,8 +30,7 @@ class TwoGatewayNodesIT {
     static void start() throws Exception {
         system = LocalSystem.start();
         second = system.startGatewayNode("e2e-2");
-        model = system.json(system.call("GET", system.gatewayUrl() + "/v1/models", null, null, 200))
-                .path("data").get(0).path("id").asText();
+        model = system.firstModel();
     }
 
     @AfterAll

@@ -32,8 +32,7 @@ class UpstreamFailuresIT {
         system = LocalSystem.start(Map.of(
                 "DEXTO_UPSTREAM_FIRST_BYTE_TIMEOUT_MS", "1500",
                 "DEXTO_UPSTREAM_CHUNK_TIMEOUT_MS", "1500"));
-        model = system.json(system.call("GET", system.gatewayUrl() + "/v1/models", null, null, 200))
-                .path("data").get(0).path("id").asText();
+        model = system.firstModel();
     }
 
     @AfterAll

@@ -130,7 +130,7 @@ class FaultCampaignIT {
     private void killMidStream(List<LocalSystem.User> users, ExecutorService pool) throws Exception {
         List<CompletableFuture<Void>> streams = new ArrayList<>();
         List<CompletableFuture<Void>> relaying = new ArrayList<>();
-        Map<String, Integer> openBefore = new HashMap<>();
+        Map<String, java.util.Set<String>> openBefore = new HashMap<>();
         for (LocalSystem.User u : users) {
             openBefore.put(u.id(), inFlightRows(u));
         }
@@ -142,7 +142,7 @@ class FaultCampaignIT {
         }
         CompletableFuture.allOf(relaying.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
         for (LocalSystem.User u : users) {
-            awaitInFlightRows(u, openBefore.get(u.id()) + 1);
+            awaitNewInFlightRow(u, openBefore.get(u.id()));
         }
         system.killGateway();
         // the clients see their streams cut; their threads end on the reset
@@ -192,10 +192,13 @@ class FaultCampaignIT {
         }
     }
 
-    /** Waits until {@code want} of the user's rows are in flight (this round's stream journaled its record). */
-    private void awaitInFlightRows(LocalSystem.User user, int want) throws Exception {
+    /**
+     * Waits until one of the user's rows is in flight that was not before this round (this round's stream
+     * journaled its record). By id: an earlier round's killed stream may be settled meanwhile.
+     */
+    private void awaitNewInFlightRow(LocalSystem.User user, java.util.Set<String> before) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (inFlightRows(user) < want) {
+        while (before.containsAll(inFlightRows(user))) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("seed " + SEED + ": a stream's in-flight record never reached the ledger");
             }
@@ -203,14 +206,15 @@ class FaultCampaignIT {
         }
     }
 
-    private int inFlightRows(LocalSystem.User user) throws Exception {
-        int n = 0;
+    /** The request ids of the user's rows still in flight. */
+    private java.util.Set<String> inFlightRows(LocalSystem.User user) throws Exception {
+        java.util.Set<String> ids = new java.util.HashSet<>();
         for (JsonNode row : usage(user).path("recent")) {
             if (row.path("status").asText().equals("in_flight")) {
-                n++;
+                ids.add(row.path("request_id").asText());
             }
         }
-        return n;
+        return ids;
     }
 
     /**

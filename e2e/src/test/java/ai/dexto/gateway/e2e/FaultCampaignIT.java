@@ -76,7 +76,7 @@ class FaultCampaignIT {
             LocalSystem.User u = system.provisionUser();
             system.admin("PUT", "/users/" + u.id() + "/tier", "{\"tier\":\"unlimited\"}");
             users.add(u);
-            before.put(u.id(), balance(u));
+            before.put(u.id(), Ledgers.balance(system, u));
             credited.put(u.id(), 0L);
         }
         ExecutorService pool = Executors.newFixedThreadPool(6);
@@ -103,9 +103,9 @@ class FaultCampaignIT {
         }
         awaitQuiet(users);
         for (LocalSystem.User u : users) {
-            long billed = before.get(u.id()) + credited.get(u.id()) - balance(u);
+            long billed = before.get(u.id()) + credited.get(u.id()) - Ledgers.balance(system, u);
             assertTrue(billed > 0, "seed " + SEED + ": " + u.id() + " was billed nothing");
-            assertEquals(Money.format(upstreamUsage(u)), Money.format(billed),
+            assertEquals(Money.format(Ledgers.upstreamUsage(system, u)), Money.format(billed),
                     "seed " + SEED + ": billed = what the upstream charged " + u.id() + "'s key");
         }
         JsonNode audit = system.json(system.admin("GET", "/audit", null));
@@ -181,7 +181,7 @@ class FaultCampaignIT {
             byte[] buf = new byte[8192];
             for (int n; (n = in.read(buf)) > 0; ) {
                 seen.append(new String(buf, 0, n, StandardCharsets.UTF_8));
-                int lines = count(seen, "data: {");
+                int lines = Ledgers.count(seen, "data: {");
                 if (relaying != null && lines >= 10) {
                     relaying.complete(null);
                 }
@@ -215,7 +215,7 @@ class FaultCampaignIT {
     /** The request ids of the user's rows still in flight. */
     private java.util.Set<String> inFlightRows(LocalSystem.User user) throws Exception {
         java.util.Set<String> ids = new java.util.HashSet<>();
-        for (JsonNode row : usage(user).path("recent")) {
+        for (JsonNode row : Ledgers.usage(system, user).path("recent")) {
             if (row.path("status").asText().equals("in_flight")) {
                 ids.add(row.path("request_id").asText());
             }
@@ -238,11 +238,11 @@ class FaultCampaignIT {
                     + " pending=" + audit.path("reconciliation").path("pending_usage").asLong());
             boolean inFlight = false;
             for (LocalSystem.User u : users) {
-                JsonNode usage = usage(u);
+                JsonNode usage = Ledgers.usage(system, u);
                 for (JsonNode row : usage.path("recent")) {
                     inFlight |= row.path("status").asText().equals("in_flight");
                 }
-                now.append(' ').append(usage.path("total_requests").asLong()).append('/').append(upstreamUsage(u));
+                now.append(' ').append(usage.path("total_requests").asLong()).append('/').append(Ledgers.upstreamUsage(system, u));
             }
             now.append(" in_flight=").append(inFlight);
             state = now.toString();
@@ -253,32 +253,5 @@ class FaultCampaignIT {
             Thread.sleep(1000);
         }
         throw new AssertionError("seed " + SEED + ": never settled: " + state);
-    }
-
-    private JsonNode usage(LocalSystem.User user) throws Exception {
-        return system.json(system.call("GET", system.controlUrl() + "/me/usage?recent_limit=100", user.apiKey(), null, 200));
-    }
-
-    private long upstreamUsage(LocalSystem.User user) throws Exception {
-        JsonNode keys = system.json(system.call("GET", system.simUrl() + "/keys", LocalSystem.PROVISIONING_KEY, null, 200));
-        for (JsonNode k : keys.path("data")) {
-            if (k.path("name").asText().equals("dexto-" + user.id())) {
-                return Money.parseUsdExact(k.path("usage").decimalValue().toPlainString());
-            }
-        }
-        throw new AssertionError("no upstream key for " + user.id());
-    }
-
-    private long balance(LocalSystem.User user) throws Exception {
-        return Money.parseUsdExact(system.json(system.admin("GET", "/users/" + user.id(), null)).path("balance").asText());
-    }
-
-    private static int count(CharSequence s, String what) {
-        int n = 0;
-        String t = s.toString();
-        for (int at = t.indexOf(what); at >= 0; at = t.indexOf(what, at + 1)) {
-            n++;
-        }
-        return n;
     }
 }

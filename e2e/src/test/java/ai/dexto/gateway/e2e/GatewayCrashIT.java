@@ -53,7 +53,7 @@ class GatewayCrashIT {
     void aKilledGatewaysJournalIsAppliedOnceAndItsOpenStreamIsStillBilledExactly() throws Exception {
         LocalSystem.User user = system.provisionUser();
         system.admin("PUT", "/users/" + user.id() + "/tier", "{\"tier\":\"unlimited\"}");
-        long before = balance(user);
+        long before = Ledgers.balance(system, user);
         for (int i = 0; i < 5; i++) {
             assertEquals(200, system.send("POST", system.gatewayUrl() + "/v1/chat/completions", user.apiKey(),
                     body(i % 2 == 0, 20)).statusCode());
@@ -71,7 +71,7 @@ class GatewayCrashIT {
             InputStream in = s.getInputStream();
             StringBuilder seen = new StringBuilder();
             byte[] buf = new byte[4096];
-            while (count(seen, "data: {") < 25) { // ~1 s in: past the in-flight record's delay
+            while (Ledgers.count(seen, "data: {") < 25) { // ~1 s in: past the in-flight record's delay
                 int n = in.read(buf);
                 assertTrue(n > 0, "the stream ended early: " + seen);
                 seen.append(new String(buf, 0, n, StandardCharsets.UTF_8));
@@ -82,7 +82,7 @@ class GatewayCrashIT {
         system.startGateway();
 
         long upstream = awaitSettled(user, 6);
-        long billed = before - balance(user);
+        long billed = before - Ledgers.balance(system, user);
         assertEquals(Money.format(upstream), Money.format(billed),
                 "billed = what the upstream charged the key, the killed stream included");
         JsonNode audit = system.json(system.admin("GET", "/audit", null));
@@ -92,7 +92,7 @@ class GatewayCrashIT {
     private void awaitInFlightRow(LocalSystem.User user) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (System.nanoTime() < deadline) {
-            for (JsonNode row : usage(user).path("recent")) {
+            for (JsonNode row : Ledgers.usage(system, user).path("recent")) {
                 if (row.path("status").asText().equals("in_flight")) {
                     return;
                 }
@@ -107,7 +107,7 @@ class GatewayCrashIT {
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         String state = "";
         while (System.nanoTime() < deadline) {
-            JsonNode usage = usage(user);
+            JsonNode usage = Ledgers.usage(system, user);
             long complete = 0;
             boolean open = false;
             for (JsonNode row : usage.path("recent")) {
@@ -118,37 +118,10 @@ class GatewayCrashIT {
             long pending = audit.path("reconciliation").path("pending_usage").asLong();
             state = "rows=" + complete + " open=" + open + " pending=" + pending;
             if (complete == requests && !open && pending == 0) {
-                return upstreamUsage(user);
+                return Ledgers.upstreamUsage(system, user);
             }
             Thread.sleep(200);
         }
         throw new AssertionError("not settled in time: " + state);
-    }
-
-    private JsonNode usage(LocalSystem.User user) throws Exception {
-        return system.json(system.call("GET", system.controlUrl() + "/me/usage?recent_limit=100", user.apiKey(), null, 200));
-    }
-
-    private long upstreamUsage(LocalSystem.User user) throws Exception {
-        JsonNode keys = system.json(system.call("GET", system.simUrl() + "/keys", LocalSystem.PROVISIONING_KEY, null, 200));
-        for (JsonNode k : keys.path("data")) {
-            if (k.path("name").asText().equals("dexto-" + user.id())) {
-                return Money.parseUsdExact(k.path("usage").decimalValue().toPlainString());
-            }
-        }
-        throw new AssertionError("no upstream key for " + user.id());
-    }
-
-    private long balance(LocalSystem.User user) throws Exception {
-        return Money.parseUsdExact(system.json(system.admin("GET", "/users/" + user.id(), null)).path("balance").asText());
-    }
-
-    private static int count(CharSequence s, String what) {
-        int n = 0;
-        String t = s.toString();
-        for (int at = t.indexOf(what); at >= 0; at = t.indexOf(what, at + 1)) {
-            n++;
-        }
-        return n;
     }
 }

@@ -73,26 +73,18 @@ class MoneyExactnessIT {
                 if (leaveAfter == 0 && seen.indexOf("\r\n\r\n") >= 0) {
                     return;
                 }
-                if (leaveAfter != Integer.MAX_VALUE && count(seen, "data: {") >= leaveAfter) {
+                if (leaveAfter != Integer.MAX_VALUE && Ledgers.count(seen, "data: {") >= leaveAfter) {
                     return;
                 }
             }
         }
     }
 
-    private static int count(CharSequence s, String what) {
-        int n = 0;
-        for (int at = s.toString().indexOf(what); at >= 0; at = s.toString().indexOf(what, at + 1)) {
-            n++;
-        }
-        return n;
-    }
-
     @Test
     void aMixedWorkloadWithAbortsIsBilledExactlyWhatTheUpstreamCharged() throws Exception {
         LocalSystem.User user = system.provisionUser();
         system.admin("PUT", "/users/" + user.id() + "/tier", "{\"tier\":\"unlimited\"}");
-        long before = balance(user);
+        long before = Ledgers.balance(system, user);
         String paced = "X-Sim-Inter-Token-Ms: 30\r\n";
         List<Runnable> work = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
@@ -113,7 +105,7 @@ class MoneyExactnessIT {
         }
 
         long upstream = awaitSettled(user, 40);
-        long billed = before - balance(user);
+        long billed = before - Ledgers.balance(system, user);
         assertTrue(billed > 0);
         assertEquals(Money.format(upstream), Money.format(billed),
                 "billed = what the upstream charged the user's key, to the nano-dollar");
@@ -144,26 +136,11 @@ class MoneyExactnessIT {
             long pending = audit.path("reconciliation").path("pending_usage").asLong();
             state = "idle=" + gatewayIdle + " finals=" + finals + " pending=" + pending;
             if (gatewayIdle && finals == requests && pending == 0) {
-                return upstreamUsage(user);
+                return Ledgers.upstreamUsage(system, user);
             }
             Thread.sleep(200);
         }
         throw new AssertionError("not settled in time: " + state);
-    }
-
-    private long upstreamUsage(LocalSystem.User user) throws Exception {
-        JsonNode keys = system.json(system.call("GET", system.simUrl() + "/keys", LocalSystem.PROVISIONING_KEY, null, 200));
-        for (JsonNode k : keys.path("data")) {
-            if (k.path("name").asText().equals("dexto-" + user.id())) {
-                return Money.parseUsdExact(k.path("usage").decimalValue().toPlainString());
-            }
-        }
-        throw new AssertionError("no upstream key for " + user.id() + ": " + keys);
-    }
-
-    private long balance(LocalSystem.User user) throws Exception {
-        return Money.parseUsdExact(system.json(system.admin("GET", "/users/" + user.id(), null))
-                .path("balance").asText());
     }
 
     private interface Step {

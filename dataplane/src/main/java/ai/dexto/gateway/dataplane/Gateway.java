@@ -2,12 +2,7 @@ package ai.dexto.gateway.dataplane;
 
 import ai.dexto.gateway.common.crypto.UpstreamKeyCipher;
 import ai.dexto.gateway.common.feed.FeedChanges;
-import ai.dexto.gateway.common.apikey.ApiKeys;
-import ai.dexto.gateway.common.feed.FeedKey;
 import ai.dexto.gateway.common.feed.FeedSnapshot;
-import ai.dexto.gateway.common.feed.FeedTier;
-import ai.dexto.gateway.common.feed.FeedUser;
-import ai.dexto.gateway.common.money.Money;
 import ai.dexto.gateway.dataplane.account.Accounts;
 import ai.dexto.gateway.dataplane.account.UserAccount;
 import ai.dexto.gateway.dataplane.auth.Authenticator;
@@ -54,7 +49,6 @@ import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -210,23 +204,22 @@ public final class Gateway implements AutoCloseable {
         long started = System.nanoTime();
         Path dir = java.nio.file.Files.createTempDirectory("dexto-warmup-");
         String[] upstreamUrl = new String[1];
-        long answered;
+        WarmUps.Result result;
         try (AutoCloseable upstream = WarmUps.upstream(Transport.best(), upstreamUrl);
              Gateway copy = Gateway.start(config.forWarmUp(upstreamUrl[0], dir))) {
-            String key = ApiKeys.generate(new java.security.SecureRandom());
-            UpstreamKeyCipher cipher = UpstreamKeyCipher.fromBase64(config.encryptionKeyBase64());
-            copy.apply(new FeedSnapshot(1, List.of(new FeedTier("unlimited", 0, 0, true)),
-                    List.of(new FeedUser("warmup", "unlimited", Money.ofUsd(1_000_000), 0, cipher.seal("warmup", "warmup"))),
-                    List.of(new FeedKey(ApiKeys.hashHex(key), 1, "warmup", FeedKey.ACTIVE))));
-            answered = WarmUps.drive(copy.port(), key, Math.max(2, config.ioThreads() * 2), config.warmUp().toMillis());
+            WarmUps.Users users = WarmUps.users(UpstreamKeyCipher.fromBase64(config.encryptionKeyBase64()));
+            copy.apply(users.snapshot());
+            result = WarmUps.drive(copy.port(), copy.opsPort(), users, Math.max(2, config.ioThreads() * 2),
+                    config.warmUpMin().toMillis(), config.warmUp().toMillis());
         } finally {
             try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(dir)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
             }
         }
-        LOG.info("warmed up: {} requests through a throwaway copy in {} ms", answered,
-                (System.nanoTime() - started) / 1_000_000);
-        return answered;
+        LOG.info("warmed up: {} requests through a throwaway copy in {} ms, {}", result.answered(), result.millis(),
+                result.jitQuiet() ? "until the JIT went quiet" : "to the limit (the JIT was still compiling)");
+        LOG.debug("warm-up with set-up and clean-up took {} ms", (System.nanoTime() - started) / 1_000_000);
+        return result.answered();
     }
 
     /** Why the node must not get traffic, or null when it may. */

@@ -43,6 +43,7 @@ public record GatewayConfig(
         Duration inFlightRecordAfter,
         Duration shutdownGrace,
         Duration warmUp,
+        Duration warmUpMin,
         long globalRequestsPerMinute,
         long globalBurst,
         long unauthenticatedPerMinute,
@@ -76,7 +77,8 @@ public record GatewayConfig(
 
     /**
      * The throwaway copy warm-up traffic runs through: this node's threads and limits, a loopback
-     * upstream stand-in, its own data directory, no feed, no warm-up of its own, no global limit.
+     * upstream stand-in, its own data directory, no feed, no warm-up of its own, no global or
+     * per-address limit.
      */
     public GatewayConfig forWarmUp(String upstream, Path directory) {
         Builder b = builder();
@@ -90,6 +92,8 @@ public record GatewayConfig(
         b.encryptionKeyBase64 = encryptionKeyBase64;
         b.globalRequestsPerMinute = Integer.MAX_VALUE;
         b.globalBurst = Integer.MAX_VALUE;
+        // the warm-up's refused keys come from one address: they must meet the refusal, not its limit
+        b.unauthenticatedPerMinute = Integer.MAX_VALUE;
         b.nodeId = "warmup";
         return b.build();
     }
@@ -151,7 +155,8 @@ public record GatewayConfig(
         b.accountCallsPerMinute = intOf(env, "DEXTO_ACCOUNT_CALLS_PER_MINUTE", (int) b.accountCallsPerMinute);
         b.journalDiskFloorBytes = intOf(env, "DEXTO_JOURNAL_DISK_FLOOR_MB", (int) (b.journalDiskFloorBytes >> 20))
                 * (1L << 20);
-        b.warmUp = millis(env, "DEXTO_GATEWAY_WARMUP_MS", Duration.ofSeconds(5));
+        b.warmUp = millis(env, "DEXTO_GATEWAY_WARMUP_MS", Duration.ofSeconds(30));
+        b.warmUpMin = millis(env, "DEXTO_GATEWAY_WARMUP_MIN_MS", b.warmUpMin);
         // off unless asked for: X-Sim-* headers only mean something to the simulator
         b.forwardSimHeaders = "true".equalsIgnoreCase(env.getOrDefault("DEXTO_FORWARD_SIM_HEADERS", "false"));
         return b.build();
@@ -218,8 +223,13 @@ public record GatewayConfig(
         /** A stream still running after this gets an in-flight journal record (crash safety); 0: at once. */
         public Duration inFlightRecordAfter = Duration.ofSeconds(1);
         public Duration shutdownGrace = Duration.ofSeconds(10);
-        /** Warm-up traffic through a throwaway copy before the ports open (off in tests; 5 s from the environment). */
+        /**
+         * The longest the warm-up traffic runs through a throwaway copy before the ports open; it ends
+         * sooner once the JIT goes quiet, but not before {@link #warmUpMin} (off in tests; 30 s at most
+         * from the environment).
+         */
         public Duration warmUp = Duration.ZERO;
+        public Duration warmUpMin = Duration.ofSeconds(2);
         public long globalRequestsPerMinute = 10_000;
         public long globalBurst = 1_000;
         public long unauthenticatedPerMinute = 120;
@@ -268,7 +278,7 @@ public record GatewayConfig(
                     ioThreads, maxConnections, maxConnectionsPerAddress, maxHeaderBytes, maxBodyBytes, bodyMemoryBytes,
                     newConnectionTimeout, idleTimeout, headerTimeout, bodyTimeout, upstreamConnectTimeout,
                     upstreamFirstByteTimeout, upstreamChunkTimeout, writeStallTimeout, orphanTimeout, inFlightRecordAfter,
-                    shutdownGrace, warmUp,
+                    shutdownGrace, warmUp, warmUpMin,
                     globalRequestsPerMinute, globalBurst, unauthenticatedPerMinute, validationsPerMinute,
                     accountCallsPerMinute, negativeKeyCacheTtl, maxKeyLookupsInFlight, modelsRefreshInterval,
                     forwardSimHeaders, startFeed, journalRingSize, journalDiskFloorBytes, breakerFailureThreshold,

@@ -1,5 +1,6 @@
 package ai.dexto.gateway.bench.load;
 
+import ai.dexto.gateway.dataplane.GatewayConfig;
 import ai.dexto.gateway.e2e.LocalSystem;
 import ai.dexto.gateway.e2e.Processes;
 import java.io.IOException;
@@ -84,7 +85,8 @@ public final class LoadHarness implements Callable<Integer> {
             // request, and that is what the drain bills from).
             system.env("DEXTO_ACCESS_LOG", accessLog ? "INFO" : "OFF");
             // the gateway warms up as deployed (the tests' LocalSystem shortens it to half a second)
-            system.env("DEXTO_GATEWAY_WARMUP_MS", System.getenv().getOrDefault("DEXTO_GATEWAY_WARMUP_MS", "30000"));
+            system.env("DEXTO_GATEWAY_WARMUP_MS", System.getenv().getOrDefault("DEXTO_GATEWAY_WARMUP_MS",
+                    Long.toString(GatewayConfig.fromEnv(Map.of()).warmUp().toMillis())));
             if (System.getenv("DEXTO_GATEWAY_JAVA_OPTS") != null) {
                 system.env("DEXTO_GATEWAY_JAVA_OPTS", System.getenv("DEXTO_GATEWAY_JAVA_OPTS"));
             }

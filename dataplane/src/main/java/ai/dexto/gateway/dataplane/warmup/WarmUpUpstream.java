@@ -2,7 +2,6 @@ package ai.dexto.gateway.dataplane.warmup;
 
 import ai.dexto.gateway.dataplane.front.Transport;
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
@@ -25,12 +24,15 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A loopback stand-in for the upstream, used only while the gateway warms up before it reports
  * ready: one model, canned answers (a whole one, or twenty SSE token events, a usage event and
- * {@code [DONE]}) shaped like OpenRouter's, so the warm-up traffic runs every step of the real relay.
+ * {@code [DONE]}, each flushed on its own) shaped like OpenRouter's, so the warm-up traffic runs every
+ * step of the real relay.
  */
 final class WarmUpUpstream implements AutoCloseable {
     static final String MODEL = "warmup/model";
@@ -42,17 +44,19 @@ final class WarmUpUpstream implements AutoCloseable {
     private static final byte[] WHOLE = ("{\"id\":\"gen-warmup\",\"object\":\"chat.completion\",\"choices\":[{\"index\":0,"
             + "\"message\":{\"role\":\"assistant\",\"content\":\"warm\"},\"finish_reason\":\"stop\"}]," + USAGE + "}")
             .getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] STREAM;
+    /** The stream's events, each written and flushed on its own as a real upstream sends tokens. */
+    private static final byte[][] EVENTS;
 
     static {
-        StringBuilder sb = new StringBuilder(": OPENROUTER PROCESSING\n\n");
+        List<String> events = new ArrayList<>();
+        events.add(": OPENROUTER PROCESSING\n\n");
         for (int i = 0; i < 20; i++) {
-            sb.append("data: {\"id\":\"gen-warmup\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,"
+            events.add("data: {\"id\":\"gen-warmup\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,"
                     + "\"delta\":{\"role\":\"assistant\",\"content\":\" warm\"},\"finish_reason\":null}]}\n\n");
         }
-        sb.append("data: {\"id\":\"gen-warmup\",\"object\":\"chat.completion.chunk\",\"choices\":[]," + USAGE + "}\n\n");
-        sb.append("data: [DONE]\n\n");
-        STREAM = sb.toString().getBytes(StandardCharsets.US_ASCII);
+        events.add("data: {\"id\":\"gen-warmup\",\"object\":\"chat.completion.chunk\",\"choices\":[]," + USAGE + "}\n\n");
+        events.add("data: [DONE]\n\n");
+        EVENTS = events.stream().map(e -> e.getBytes(StandardCharsets.US_ASCII)).toArray(byte[][]::new);
     }
 
     private final EventLoopGroup group;
@@ -103,12 +107,10 @@ final class WarmUpUpstream implements AutoCloseable {
             HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
             head.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream")
                     .set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED).set("X-Generation-Id", "gen-warmup");
-            ctx.write(head);
-            ByteBuf body = Unpooled.wrappedBuffer(STREAM);
-            ctx.write(new DefaultHttpContent(body.retainedSlice(0, body.readableBytes() / 2)));
-            ctx.write(new DefaultHttpContent(body.retainedSlice(body.readableBytes() / 2,
-                    body.readableBytes() - body.readableBytes() / 2)));
-            body.release();
+            ctx.writeAndFlush(head);
+            for (byte[] event : EVENTS) {
+                ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(event)));
+            }
             ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
         }
 

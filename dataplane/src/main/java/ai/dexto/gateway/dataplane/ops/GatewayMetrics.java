@@ -17,7 +17,8 @@ import java.util.function.DoubleSupplier;
 
 /**
  * The gateway's Prometheus metrics. Label combinations are resolved once and cached, so recording on
- * the hot path is a lookup and an add.
+ * the hot path is a lookup and an add. No exemplars: there is no trace to link them to, and sampling
+ * them costs a clock read per observation (RequestMetricsBenchmark).
  */
 public final class GatewayMetrics {
 
@@ -52,47 +53,48 @@ public final class GatewayMetrics {
     private final DistributionDataPoint completionTokens;
     private final ConcurrentHashMap<String, CounterDataPoint> keyLookupPoints = new ConcurrentHashMap<>();
     private final AtomicLong activeStreams = new AtomicLong();
-    private final ConcurrentHashMap<Long, CounterDataPoint> requestPoints = new ConcurrentHashMap<>();
+    /** By route, a point per HTTP status (index = status): no boxed key per request. */
+    private final ConcurrentHashMap<String, CounterDataPoint[]> requestPoints = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, DistributionDataPoint> durationPoints = new ConcurrentHashMap<>();
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
 
     public GatewayMetrics() {
-        requests = Counter.builder().name("dexto_gateway_requests_total")
+        requests = Counter.builder().withoutExemplars().name("dexto_gateway_requests_total")
                 .help("Requests answered, by route and HTTP status").labelNames("route", "status").register(registry);
-        duration = Histogram.builder().name("dexto_gateway_request_duration_seconds")
+        duration = Histogram.builder().withoutExemplars().name("dexto_gateway_request_duration_seconds")
                 .help("Time from request received to the last byte written, by route").labelNames("route")
                 .classicOnly().classicUpperBounds(LATENCY_BUCKETS).register(registry);
-        ttfb = Histogram.builder().name("dexto_gateway_time_to_first_byte_seconds")
+        ttfb = Histogram.builder().withoutExemplars().name("dexto_gateway_time_to_first_byte_seconds")
                 .help("Chat: time from request received to the first body byte relayed to the client")
                 .classicOnly().classicUpperBounds(LATENCY_BUCKETS).register(registry);
-        upstream = Histogram.builder().name("dexto_gateway_upstream_duration_seconds")
+        upstream = Histogram.builder().withoutExemplars().name("dexto_gateway_upstream_duration_seconds")
                 .help("Chat: time spent waiting on the upstream (request sent to last byte received)")
                 .classicOnly().classicUpperBounds(LATENCY_BUCKETS).register(registry);
-        overhead = Histogram.builder().name("dexto_gateway_overhead_seconds")
+        overhead = Histogram.builder().withoutExemplars().name("dexto_gateway_overhead_seconds")
                 .help("Chat: the gateway's own in-process time, total minus time waiting on the upstream")
                 .classicOnly().classicUpperBounds(OVERHEAD_BUCKETS).register(registry);
-        rateLimited = Counter.builder().name("dexto_gateway_rate_limited_total")
+        rateLimited = Counter.builder().withoutExemplars().name("dexto_gateway_rate_limited_total")
                 .help("Requests refused with 429, by scope (user, global, upstream)").labelNames("scope")
                 .register(registry);
-        insufficientCredits = Counter.builder().name("dexto_gateway_insufficient_credits_total")
+        insufficientCredits = Counter.builder().withoutExemplars().name("dexto_gateway_insufficient_credits_total")
                 .help("Requests refused with 402").register(registry);
-        upstreamErrors = Counter.builder().name("dexto_gateway_upstream_errors_total")
+        upstreamErrors = Counter.builder().withoutExemplars().name("dexto_gateway_upstream_errors_total")
                 .help("Upstream failures, by kind").labelNames("kind").register(registry);
-        keyLookups = Counter.builder().name("dexto_gateway_key_cache_lookups_total")
+        keyLookups = Counter.builder().withoutExemplars().name("dexto_gateway_key_cache_lookups_total")
                 .help("API key checks by the in-memory cache's answer: hit (known key), negative (remembered "
                         + "unknown), miss (asked the control plane)").labelNames("result").register(registry);
-        overrunUsd = Counter.builder().name("dexto_gateway_reservation_overrun_usd_total")
+        overrunUsd = Counter.builder().withoutExemplars().name("dexto_gateway_reservation_overrun_usd_total")
                 .help("USD the upstream charged beyond what requests had reserved").register(registry).labelValues();
-        journalRefusals = Counter.builder().name("dexto_gateway_journal_refusals_total")
+        journalRefusals = Counter.builder().withoutExemplars().name("dexto_gateway_journal_refusals_total")
                 .help("Chat requests refused with 503 because the journal could not take their usage")
                 .register(registry).labelValues();
-        keyHeals = Counter.builder().name("dexto_gateway_upstream_key_heals_total")
+        keyHeals = Counter.builder().withoutExemplars().name("dexto_gateway_upstream_key_heals_total")
                 .help("Upstream keys the upstream refused (401) and the control plane was asked to re-mint")
                 .register(registry).labelValues();
-        costUsd = Histogram.builder().name("dexto_gateway_request_cost_usd")
+        costUsd = Histogram.builder().withoutExemplars().name("dexto_gateway_request_cost_usd")
                 .help("Chat: what each request was billed, USD").classicOnly().classicUpperBounds(COST_BUCKETS)
                 .register(registry).labelValues();
-        tokens = Histogram.builder().name("dexto_gateway_request_tokens")
+        tokens = Histogram.builder().withoutExemplars().name("dexto_gateway_request_tokens")
                 .help("Chat: tokens per request, by kind").labelNames("kind").classicOnly()
                 .classicUpperBounds(TOKEN_BUCKETS).register(registry);
         promptTokens = tokens.labelValues("prompt");
@@ -148,11 +150,16 @@ public final class GatewayMetrics {
     }
 
     public void request(String route, int status, long nanos) {
-        long key = ((long) route.hashCode() << 32) | status;
-        CounterDataPoint p = requestPoints.get(key);
+        CounterDataPoint[] byStatus = requestPoints.get(route);
+        if (byStatus == null) {
+            byStatus = requestPoints.computeIfAbsent(route, r -> new CounterDataPoint[600]);
+        }
+        CounterDataPoint p = status >= 0 && status < byStatus.length ? byStatus[status] : null;
         if (p == null) {
             p = requests.labelValues(route, Integer.toString(status));
-            requestPoints.put(key, p);
+            if (status >= 0 && status < byStatus.length) {
+                byStatus[status] = p; // a racing loop may store the same point: labelValues is idempotent
+            }
         }
         p.inc();
         DistributionDataPoint d = durationPoints.get(route);

@@ -36,6 +36,7 @@ class DevelopmentSecretsIT {
         pb.environment().put("DEXTO_GATEWAY_OPS_PORT", "0");
         pb.environment().put("DEXTO_UPSTREAM_URL", "http://127.0.0.1:1/api/v1");
         pb.environment().put("DEXTO_CONTROL_URL", "http://127.0.0.1:1");
+        pb.environment().put("DEXTO_GATEWAY_WARMUP_MS", "500"); // what is checked comes before and after it
         pb.environment().putAll(env);
         return pb.start();
     }

@@ -87,9 +87,12 @@ public final class LoadHarness implements Callable<Integer> {
             // the gateway warms up as deployed (the tests' LocalSystem shortens it to half a second)
             system.env("DEXTO_GATEWAY_WARMUP_MS", System.getenv().getOrDefault("DEXTO_GATEWAY_WARMUP_MS",
                     Long.toString(GatewayConfig.fromEnv(Map.of()).warmUp().toMillis())));
-            if (System.getenv("DEXTO_GATEWAY_JAVA_OPTS") != null) {
-                system.env("DEXTO_GATEWAY_JAVA_OPTS", System.getenv("DEXTO_GATEWAY_JAVA_OPTS"));
-            }
+            // ...on its deployed heap (pre-touched), and the upstream on one as large: each JVM on the path
+            // otherwise faults its heap's pages in during its first collections, pausing the requests in it
+            system.env("DEXTO_GATEWAY_JAVA_OPTS", System.getenv().getOrDefault("DEXTO_GATEWAY_JAVA_OPTS",
+                    LocalSystem.DEPLOYED_GATEWAY_JAVA_OPTS));
+            system.env("DEXTO_SIM_JAVA_OPTS", System.getenv().getOrDefault("DEXTO_SIM_JAVA_OPTS",
+                    LocalSystem.DEPLOYED_GATEWAY_JAVA_OPTS));
             system.startSim();
             String simUrl = system.simUrl();
             URI sim = URI.create(simUrl);

@@ -79,8 +79,11 @@ public final class LoadHarness implements Callable<Integer> {
             // the revocation probe rotates one user's key in a loop, past the per-user rotation limit
             system.env("DEXTO_LIMIT_ROTATE_PER_MINUTE", "100000");
             system.env("DEXTO_LIMIT_ROTATE_BURST", "1000");
-            // ...and polls /keys/validate every millisecond, past the per-address validation limit (120/min)
+            // ...and polls /keys/validate every millisecond, past the per-address validation limit (120/min);
+            // each refused old key and each first sight of a new one is also charged to its address's
+            // unauthenticated bucket (120/min), whose refill was the revocation figure's 500 ms ceiling
             system.env("DEXTO_VALIDATIONS_PER_MINUTE", "10000000");
+            system.env("DEXTO_UNAUTHENTICATED_PER_MINUTE", "10000000");
             // nginx runs with access_log off; so does the gateway (its usage journal still records every
             // request, and that is what the drain bills from).
             system.env("DEXTO_ACCESS_LOG", accessLog ? "INFO" : "OFF");

@@ -26,6 +26,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -161,15 +162,30 @@ class StripeCheckoutIT {
         assertThrows(SignatureVerificationException.class,
                 () -> Webhook.constructEvent(delivery.payload(), delivery.signature(), "whsec_wrong"));
 
-        JsonNode events = json(TestHttp.get(sim.stripeBaseUrl() + "/sim/events", null)).get("data");
-        JsonNode recorded = null;
-        for (JsonNode e : events) {
-            if (e.get("id").asText().equals(event.getId())) {
-                recorded = e;
-            }
-        }
-        assertTrue(recorded != null && recorded.get("delivered").asBoolean());
+        JsonNode recorded = awaitDelivered(event.getId());
         assertEquals(200, recorded.at("/attempts/0/status").asInt());
+    }
+
+    /**
+     * The receiver hands the test a delivery before its 200 reaches the sim, which records the attempt
+     * only when the answer arrives, so the event's record is awaited rather than read once.
+     */
+    private static JsonNode awaitDelivered(String eventId) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        JsonNode recorded = null;
+        while (System.nanoTime() < deadline) {
+            recorded = null;
+            for (JsonNode e : json(TestHttp.get(sim.stripeBaseUrl() + "/sim/events", null)).get("data")) {
+                if (e.get("id").asText().equals(eventId)) {
+                    recorded = e;
+                }
+            }
+            if (recorded != null && recorded.get("delivered").asBoolean()) {
+                return recorded;
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
+        }
+        throw new AssertionError("event " + eventId + " not recorded as delivered within 10 s: " + recorded);
     }
 
     @Test

@@ -1,25 +1,12 @@
 package ai.dexto.gateway.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.MACSigner;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,9 +40,7 @@ public final class LocalSystem implements AutoCloseable {
     private final Path dataDir;
     private final Processes processes;
     private final Map<String, String> env = new HashMap<>();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final ObjectMapper json = new ObjectMapper();
-    private final ExchangeLog exchanges = ExchangeLog.fromSystemProperty();
+    private final SystemHttp http = new SystemHttp(this::partOf);
     private final List<GatewayNode> extraGateways = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final int simPort;
     private final int stripePort;
@@ -305,21 +290,13 @@ public final class LocalSystem implements AutoCloseable {
 
     /** A session JWT as Supabase would issue it, signed with the system's secret. */
     public String sessionJwt(String userId) {
-        try {
-            SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), new JWTClaimsSet.Builder()
-                    .subject(userId).audience("authenticated").claim("email", userId + "@dexto.test")
-                    .expirationTime(Date.from(Instant.now().plusSeconds(3600))).build());
-            jwt.sign(new MACSigner(JWT_SECRET.getBytes(StandardCharsets.UTF_8)));
-            return jwt.serialize();
-        } catch (JOSEException e) {
-            throw new IllegalStateException(e);
-        }
+        return SessionJwts.hs256(JWT_SECRET, userId);
     }
 
     /** A new user provisioned through {@code POST /api/provision}, as the CLI's login does. */
     public User provisionUser() throws IOException, InterruptedException {
         String userId = UUID.randomUUID().toString();
-        JsonNode r = json.readTree(call("POST", controlUrl() + "/api/provision", sessionJwt(userId), null, 200));
+        JsonNode r = json(call("POST", controlUrl() + "/api/provision", sessionJwt(userId), null, 200));
         String key = r.path("dextoApiKey").asText();
         if (!key.startsWith("dxt_")) {
             throw new IllegalStateException("provisioning answered " + r);
@@ -329,15 +306,8 @@ public final class LocalSystem implements AutoCloseable {
 
     /** A user signed up (email + password) on the simulated Supabase Auth, with their ES256 session. */
     public AuthSession signUp(String email, String password) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(authUrl() + "/signup")).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json").header("apikey", AUTH_ANON_KEY)
-                .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(
-                        Map.of("email", email, "password", password)))).build();
-        HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) {
-            throw new IllegalStateException("sign-up answered " + r.statusCode() + " " + r.body());
-        }
-        JsonNode session = json.readTree(r.body());
+        JsonNode session = json(http.call("POST", authUrl() + "/signup", null,
+                http.write(Map.of("email", email, "password", password)), 200, Map.of("apikey", AUTH_ANON_KEY)));
         return new AuthSession(session.at("/user/id").asText(), email, session.path("access_token").asText(),
                 session.path("refresh_token").asText());
     }
@@ -349,34 +319,19 @@ public final class LocalSystem implements AutoCloseable {
     /** Sends a request and returns the body, failing unless the status is {@code expected}. */
     public String call(String method, String url, String bearer, String body, int expected)
             throws IOException, InterruptedException {
-        HttpResponse<String> r = send(method, url, bearer, body);
-        if (r.statusCode() != expected) {
-            throw new IllegalStateException(method + " " + url + " → " + r.statusCode() + " " + r.body());
-        }
-        return r.body();
+        return http.call(method, url, bearer, body, expected, Map.of());
     }
 
+    /** Sends a JSON request (bearer and body may be null) and returns the answer, whatever its status. */
     public HttpResponse<String> send(String method, String url, String bearer, String body)
             throws IOException, InterruptedException {
-        return send(method, url, bearer, body, Map.of());
+        return http.send(method, url, bearer, body, Map.of());
     }
 
     /** As {@link #send(String, String, String, String)}, with extra request headers. */
     public HttpResponse<String> send(String method, String url, String bearer, String body,
                                      Map<String, String> headers) throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
-        if (bearer != null) {
-            b.header("Authorization", "Bearer " + bearer);
-        }
-        headers.forEach(b::header);
-        HttpResponse<String> response = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        if (exchanges != null) {
-            exchanges.record(partOf(url), method, response);
-        }
-        return response;
+        return http.send(method, url, bearer, body, headers);
     }
 
     /** Which part of the system a URL addresses, for the API description check (ExchangeLog). */
@@ -391,15 +346,11 @@ public final class LocalSystem implements AutoCloseable {
     }
 
     public JsonNode json(String text) throws IOException {
-        return json.readTree(text);
+        return http.json(text);
     }
 
     private String jar(String relative) {
-        Path p = repo.resolve(relative);
-        if (!Files.isRegularFile(p)) {
-            throw new IllegalStateException(p + " is missing: build first (mvn -B -DskipTests package)");
-        }
-        return p.toString();
+        return repo.resolve(relative).toString();
     }
 
     /** The repository root: the nearest folder up from here holding ops/quickstart. */

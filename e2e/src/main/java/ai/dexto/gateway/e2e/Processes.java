@@ -40,8 +40,12 @@ public final class Processes implements AutoCloseable {
         return startJava(name, jar, List.of(), args, env);
     }
 
+    /** Runs {@code java -jar}; a jar not built yet is named with how to build it. */
     public Process startJava(String name, String jar, List<String> jvmOptions, List<String> args,
                              Map<String, String> env) throws IOException {
+        if (!new File(jar).isFile()) {
+            throw new IllegalStateException(jar + " is missing: build first (mvn -B -DskipTests package)");
+        }
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Dio.netty.tryReflectionSetAccessible=true");

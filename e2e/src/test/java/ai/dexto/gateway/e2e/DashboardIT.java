@@ -1,5 +1,6 @@
 package ai.dexto.gateway.e2e;
 
+import static ai.dexto.gateway.e2e.DashboardSteps.PASSWORD;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,10 +17,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -38,11 +37,12 @@ class DashboardIT {
     static LocalSystem system;
     static final String MODEL_A = "openai/gpt-4o-mini";
     static final String MODEL_B = "anthropic/claude-3.5-sonnet";
-    static final String PASSWORD = "correct horse battery staple";
+    static DashboardSteps steps;
 
     @BeforeAll
     static void start() throws Exception {
         system = SharedSystem.get();
+        steps = new DashboardSteps(system);
         DashboardBrowser.get();
     }
 
@@ -57,9 +57,9 @@ class DashboardIT {
             page.locator("#signup-submit").click();
             page.waitForURL("**/keys?welcome=1");
             page.locator("#create-key").click();
-            String key = shownKey(page);
+            String key = steps.shownKey(page);
             assertTrue(key.startsWith("dxt_"), key);
-            assertEquals(200, awaitChat(key, MODEL_A, 200).statusCode(), "the new key works at the gateway");
+            assertEquals(200, steps.awaitChat(key, MODEL_A, 200).statusCode(), "the new key works at the gateway");
             page.screenshot(new Page.ScreenshotOptions().setPath(DashboardBrowser.OUT.resolve("keys-dialog.png")));
             page.locator("#key-done").click();
             page.locator("#key-dialog").waitFor(new Locator.WaitForOptions().setState(WaitForSelectorState.DETACHED));
@@ -70,17 +70,17 @@ class DashboardIT {
 
             page.locator("#keys-body button", new Page.LocatorOptions().setHasText("Rotate")).click();
             page.locator("#confirm-yes").click();
-            String rotated = shownKey(page);
+            String rotated = steps.shownKey(page);
             page.locator("#key-done").click();
             assertTrue(!rotated.equals(key) && rotated.startsWith("dxt_"));
-            awaitChat(key, MODEL_A, 401);
-            awaitChat(rotated, MODEL_A, 200);
+            steps.awaitChat(key, MODEL_A, 401);
+            steps.awaitChat(rotated, MODEL_A, 200);
             assertEquals(2, page.locator("#keys-body tr").count());
 
             page.locator("#keys-body button", new Page.LocatorOptions().setHasText("Revoke")).click();
             page.locator("#confirm-yes").click();
             page.locator("#keys-status", new Page.LocatorOptions().setHasText("revoked")).waitFor();
-            awaitChat(rotated, MODEL_A, 401);
+            steps.awaitChat(rotated, MODEL_A, 401);
             assertEquals(0, page.locator("#keys-body .badge-active").count());
             page.screenshot(new Page.ScreenshotOptions().setPath(DashboardBrowser.OUT.resolve("keys.png")));
 
@@ -98,7 +98,7 @@ class DashboardIT {
 
     @Test
     void aReturningUserSignsInWithTheKeyboardAloneAndAWrongPasswordIsSaidPlainly() throws Exception {
-        String email = signedUpThroughTheApi();
+        String email = steps.signedUpThroughTheApi();
         try (PageWatch watch = DashboardBrowser.context(system)) {
             watch.allow("400 /auth/v1/token"); // the wrong password, on purpose
             Page page = watch.newPage();
@@ -119,7 +119,7 @@ class DashboardIT {
             page.keyboard().type(PASSWORD);
             page.keyboard().press("Enter");
             page.waitForURL("**/billing");
-            loaded(page, watch);
+            steps.loaded(page, watch);
             assertEquals(email, page.locator(".account-email").textContent());
             watch.assertClean();
         }
@@ -127,8 +127,8 @@ class DashboardIT {
 
     @Test
     void aDeviceLoginStartedThroughTheApiIsApprovedOrDeniedOnTheDevicePage() throws Exception {
-        String email = signedUpThroughTheApi();
-        JsonNode started = startDeviceLogin();
+        String email = steps.signedUpThroughTheApi();
+        JsonNode started = steps.startDeviceLogin();
         String verification = started.path("verificationUriComplete").asText();
         assertTrue(verification.startsWith(system.dashboardUrl() + "/device?code="), verification);
         try (PageWatch watch = DashboardBrowser.context(system)) {
@@ -149,9 +149,9 @@ class DashboardIT {
             JsonNode granted = system.json(system.call("POST", system.controlUrl() + "/api/auth/device/poll", null,
                     "{\"deviceCode\":\"" + started.path("deviceCode").asText() + "\"}", 200));
             String key = granted.path("dextoApiKey").asText();
-            assertEquals(200, awaitChat(key, MODEL_A, 200).statusCode(), "the CLI's new key works");
+            assertEquals(200, steps.awaitChat(key, MODEL_A, 200).statusCode(), "the CLI's new key works");
 
-            JsonNode second = startDeviceLogin();
+            JsonNode second = steps.startDeviceLogin();
             page.navigate(second.path("verificationUriComplete").asText());
             page.locator("#device-deny").click();
             page.locator("#device-status", new Page.LocatorOptions().setHasText("Denied")).waitFor();
@@ -170,15 +170,15 @@ class DashboardIT {
         BigDecimal costA = BigDecimal.ZERO;
         BigDecimal costB = BigDecimal.ZERO;
         for (int i = 0; i < 103; i++) {
-            costA = costA.add(cost(awaitChat(user.apiKey(), MODEL_A, 200)));
+            costA = costA.add(steps.cost(steps.awaitChat(user.apiKey(), MODEL_A, 200)));
         }
         for (int i = 0; i < 2; i++) {
-            costB = costB.add(cost(awaitChat(user.apiKey(), MODEL_B, 200)));
+            costB = costB.add(steps.cost(steps.awaitChat(user.apiKey(), MODEL_B, 200)));
         }
-        JsonNode usage = awaitRequests(user.apiKey(), 105);
+        JsonNode usage = steps.awaitRequests(user.apiKey(), 105);
         try (PageWatch watch = DashboardBrowser.context(system)) {
-            Page page = signedIn(watch, user.id(), "/billing");
-            loaded(page, watch);
+            Page page = steps.signedIn(watch, user.id(), "/billing");
+            steps.loaded(page, watch);
             String today = LocalDate.now(ZoneOffset.UTC).toString();
             @SuppressWarnings("unchecked")
             Map<String, Object> chart = (Map<String, Object>) page.evaluate("(day) => {"
@@ -229,8 +229,8 @@ class DashboardIT {
     void aTenDollarTopUpGoesThroughCheckoutAndTheBalanceShowsItOnlyOnceTheWebhookLanded() throws Exception {
         LocalSystem.User user = system.provisionUser();
         try (PageWatch watch = DashboardBrowser.context(system)) {
-            Page page = signedIn(watch, user.id(), "/billing");
-            loaded(page, watch);
+            Page page = steps.signedIn(watch, user.id(), "/billing");
+            steps.loaded(page, watch);
             assertEquals("$10.00", page.locator("#balance").textContent(), "the intro credit");
             page.locator("#packs button[data-pack='10']").click();
             page.waitForURL(system.stripeUrl() + "/pay/**");
@@ -264,7 +264,7 @@ class DashboardIT {
         LocalSystem.User user = system.provisionUser();
         JsonNode upstream = system.json(system.call("GET", system.simUrl() + "/models", null, null, 200)).path("data");
         try (PageWatch watch = DashboardBrowser.context(system)) {
-            Page page = signedIn(watch, user.id(), "/models");
+            Page page = steps.signedIn(watch, user.id(), "/models");
             Locator rows = page.locator("#models-body tr");
             rows.first().waitFor();
             assertEquals(upstream.size(), rows.count());
@@ -296,14 +296,14 @@ class DashboardIT {
                 200)).path("keys").get(0).path("id").asLong();
         long t0 = System.nanoTime();
         UsageSeeder.seed(system, user.id(), keyId, rows, MODEL_A, MODEL_B);
-        awaitRequests(user.apiKey(), rows, Duration.ofSeconds(60 + rows / 1_000));
+        steps.awaitRequests(user.apiKey(), rows, Duration.ofSeconds(60 + rows / 1_000));
         long seeded = (System.nanoTime() - t0) / 1_000_000;
         StringBuilder report = new StringBuilder("billing page, user with " + rows + " requests this month "
                 + "(journal written and drained in " + seeded + " ms)\n");
         for (int run = 0; run < 3; run++) {
             try (PageWatch watch = DashboardBrowser.context(system)) {
-                Page page = signedIn(watch, user.id(), "/billing");
-                loaded(page, watch);
+                Page page = steps.signedIn(watch, user.id(), "/billing");
+                steps.loaded(page, watch);
                 double ms = ((Number) page.evaluate(
                         "() => performance.getEntriesByName('dexto-billing-drawn')[0].startTime")).doubleValue();
                 report.append(String.format("run %d (fresh context, cold cache): drawn %.0f ms after navigation%n",
@@ -326,7 +326,7 @@ class DashboardIT {
         for (String path : List.of("/login", "/signup", "/keys", "/billing", "/models", "/device")) {
             try (PageWatch watch = DashboardBrowser.context(system)) {
                 Page page = path.equals("/login") || path.equals("/signup") ? watch.newPage()
-                        : signedIn(watch, user.id(), null);
+                        : steps.signedIn(watch, user.id(), null);
                 page.navigate(system.dashboardUrl() + path);
                 page.waitForLoadState(LoadState.NETWORKIDLE);
                 long bytes = watch.takeBytes();
@@ -345,94 +345,5 @@ class DashboardIT {
         }
         Files.writeString(DashboardBrowser.OUT.resolve("page-weights.txt"), weights);
         System.out.print(weights);
-    }
-
-    /** Waits until the page's script finished loading its data; a page error fails at once with its text. */
-    private static void loaded(Page page, PageWatch watch) {
-        page.locator("body[data-loaded=true], #page-error:not([hidden])").first().waitFor();
-        if (page.locator("#page-error").isVisible()) {
-            throw new AssertionError("the page failed: " + page.locator("#page-error").textContent() + " " + watch);
-        }
-    }
-
-    /**
-     * A page of the dashboard with the session Supabase Auth would have stored at sign-in, put in place
-     * before the first request, so the page's first load is a cold one (nothing cached yet).
-     */
-    private static Page signedIn(PageWatch watch, String userId, String path) {
-        String session = "{\"access_token\":\"" + system.sessionJwt(userId) + "\",\"refresh_token\":\"\","
-                + "\"expires_at\":" + (Instant.now().getEpochSecond() + 3600) + ",\"user\":{\"id\":\"" + userId
-                + "\",\"email\":\"" + userId + "@dexto.test\"}}";
-        watch.context.addInitScript("if (location.origin === '" + system.dashboardUrl() + "' && "
-                + "!sessionStorage.getItem('dexto.session')) sessionStorage.setItem('dexto.session', '" + session + "');");
-        Page page = watch.newPage();
-        if (path != null) {
-            page.navigate(system.dashboardUrl() + path);
-        }
-        return page;
-    }
-
-    /** A user signed up on the simulated Supabase Auth, as another browser would have done. */
-    private static String signedUpThroughTheApi() throws Exception {
-        String email = "dash-" + java.util.UUID.randomUUID() + "@example.test";
-        HttpResponse<String> r = system.send("POST", system.authUrl() + "/signup?apikey=" + LocalSystem.AUTH_ANON_KEY, null,
-                "{\"email\":\"" + email + "\",\"password\":\"" + PASSWORD + "\"}");
-        assertEquals(200, r.statusCode(), r.body());
-        return email;
-    }
-
-    /** What {@code dexto login} does first. */
-    private static JsonNode startDeviceLogin() throws Exception {
-        return system.json(system.call("POST", system.controlUrl() + "/api/auth/device/start", null,
-                "{\"client\":\"dexto-cli\"}", 200));
-    }
-
-    private static String shownKey(Page page) {
-        page.locator("#key-dialog").waitFor();
-        assertTrue(page.locator("#new-key-warning").textContent().contains("will not be shown again"));
-        page.locator("#copy-key").click();
-        page.locator("#copy-status", new Page.LocatorOptions().setHasText("Copied")).waitFor();
-        String copied = (String) page.evaluate("() => navigator.clipboard.readText()");
-        String key = page.locator("#new-key").inputValue();
-        assertEquals(key, copied, "the copy button copies the key");
-        return key;
-    }
-
-    private static BigDecimal cost(HttpResponse<String> chat) {
-        return new BigDecimal(chat.headers().firstValue("X-Dexto-Cost-USD").orElseThrow());
-    }
-
-    /** A chat through the gateway, retried until it answers {@code status} (a key change takes the feed a moment). */
-    private static HttpResponse<String> awaitChat(String key, String model, int status) throws Exception {
-        String body = "{\"model\":\"" + model + "\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\""
-                + LocalSystem.prompt("hi") + "\"}]}";
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        List<Integer> seen = new ArrayList<>();
-        while (System.nanoTime() < deadline) {
-            HttpResponse<String> r = system.send("POST", system.gatewayUrl() + "/v1/chat/completions", key, body);
-            if (r.statusCode() == status) {
-                return r;
-            }
-            seen.add(r.statusCode());
-            Thread.sleep(20);
-        }
-        throw new AssertionError("the gateway never answered " + status + "; it answered " + seen);
-    }
-
-    private static JsonNode awaitRequests(String key, long n) throws Exception {
-        return awaitRequests(key, n, Duration.ofSeconds(20));
-    }
-
-    private static JsonNode awaitRequests(String key, long n, Duration patience) throws Exception {
-        long deadline = System.nanoTime() + patience.toNanos();
-        JsonNode usage = null;
-        while (System.nanoTime() < deadline) {
-            usage = system.json(system.call("GET", system.controlUrl() + "/me/usage", key, null, 200));
-            if (usage.path("total_requests").asLong() >= n) {
-                return usage;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("usage never reached " + n + " requests: " + usage);
     }
 }

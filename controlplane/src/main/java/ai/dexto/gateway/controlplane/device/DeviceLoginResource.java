@@ -48,8 +48,9 @@ public final class DeviceLoginResource {
     @POST
     @Path("/start")
     public DeviceApi.Started start(DeviceApi.StartRequest body, @Context HttpServletRequest request) {
-        if (!starts.tryAcquire(clients.of(request))) {
-            throw rateLimited(starts);
+        String client = clients.of(request);
+        if (!starts.tryAcquire(client)) {
+            throw rateLimited(starts, client);
         }
         return login.start(body == null ? null : body.client());
     }
@@ -94,12 +95,12 @@ public final class DeviceLoginResource {
 
     private void limitDecisions(SessionTokens.Session session) {
         if (!decisions.tryAcquire(session.userId())) {
-            throw rateLimited(decisions);
+            throw rateLimited(decisions, session.userId());
         }
     }
 
-    private static ApiException rateLimited(WindowLimiter limiter) {
+    private static ApiException rateLimited(WindowLimiter limiter, String key) {
         return new ApiException(429, "rate_limit_error", "rate_limited",
-                "Too many device login requests: try again in " + limiter.secondsToNextWindow() + " s");
+                "Too many device login requests: try again in " + limiter.secondsUntilReset(key) + " s");
     }
 }

@@ -33,10 +33,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class DeviceLoginTest {
-    /** A 1 s interval keeps waits short; 3 s of life lets one test watch a code expire. */
+    /** A 1 s interval keeps waits short; 5 s of life lets one test watch a code expire and the others finish first. */
     static final ControlPlaneHarness H = new ControlPlaneHarness(Map.of(
             "deviceLogin.intervalSeconds", "1",
-            "deviceLogin.expiresSeconds", "3",
+            "deviceLogin.expiresSeconds", "5",
             "deviceLogin.verificationUrl", "http://127.0.0.1:1/device",
             "deviceLogin.decisionsPerMinute", "40"));
     @RegisterExtension
@@ -80,7 +80,7 @@ class DeviceLoginTest {
         assertEquals("http://127.0.0.1:1/device", started.get("verificationUri").asText());
         assertEquals("http://127.0.0.1:1/device?code=" + started.get("userCode").asText(),
                 started.get("verificationUriComplete").asText());
-        assertEquals(3, started.get("expiresIn").asInt());
+        assertEquals(5, started.get("expiresIn").asInt());
         assertEquals(1, started.get("interval").asInt());
         assertTrue(started.get("deviceCode").asText().length() >= 40);
         Http.Reply unknown = H.api().post("/api/auth/device/start", null, "{\"client\":\"evil-phisher\"}");

@@ -17,12 +17,13 @@ import org.junit.jupiter.api.Timeout;
  * only on the upstream's own failures, and only when the consecutive failures come from at least
  * {@code breakerMinUsers} (3) distinct users — one user whose requests all fail cannot turn a model
  * off for anyone else. Its state is {@code dexto_gateway_circuit_open{route}}; it closes again once a
- * probe succeeds after the open period (800 ms here). Each test uses its own models.
+ * probe succeeds after the open period (2 s here: room for the checks made while it is open). Each
+ * test uses its own models.
  */
 @Timeout(60)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CircuitBreakerIT {
-    static final Duration OPEN = Duration.ofMillis(800);
+    static final Duration OPEN = Duration.ofSeconds(2);
     GatewayFixture f;
 
     @BeforeAll

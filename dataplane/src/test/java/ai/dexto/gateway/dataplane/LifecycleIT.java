@@ -57,7 +57,7 @@ class LifecycleIT {
 
     @Test
     void aStopLetsShortStreamsFinishAndCutsAndSettlesLongOnesExactly() throws Exception {
-        try (GatewayFixture f = GatewayFixture.start(b -> b.shutdownGrace = Duration.ofSeconds(1))) {
+        try (GatewayFixture f = GatewayFixture.start(b -> b.shutdownGrace = Duration.ofSeconds(2))) {
             String key = f.addUser("user-stop", Money.ofUsd(5), "unlimited");
             CompletableFuture<HttpResponse<String>> shortOne = streamAsync(f, key, 10, 40);    // ~0.4 s
             CompletableFuture<HttpResponse<String>> longOne = streamAsync(f, key, 400, 40);    // ~16 s
@@ -110,7 +110,7 @@ class LifecycleIT {
 
     @Test
     void aLongStreamJournalsAnInFlightRecordAShortOneDoesNot() throws Exception {
-        try (GatewayFixture f = GatewayFixture.start(b -> b.inFlightRecordAfter = Duration.ofMillis(500))) {
+        try (GatewayFixture f = GatewayFixture.start(b -> b.inFlightRecordAfter = Duration.ofSeconds(1))) {
             String key = f.addUser("user-inflight", Money.ofUsd(5), "unlimited");
             HttpResponse<String> quick = f.chat(key, slowStream(20), "X-Sim-Answer-Tokens", "20");
             HttpResponse<String> slow = streamAsync(f, key, 40, 40).get(30, TimeUnit.SECONDS); // ~1.6 s

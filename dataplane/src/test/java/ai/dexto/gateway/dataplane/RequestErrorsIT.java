@@ -205,7 +205,9 @@ class RequestErrorsIT {
                 "dexto_gateway_request_tokens", "dexto_gateway_reservation_overrun_usd_total")) {
             assertTrue(metrics.contains(name), name);
         }
-        assertTrue(metrics.contains("route=\"chat_completions\",status=\"200\""), metrics);
+        // the request counter is updated once the answer is written, which may be after the client read it
+        Await.until("the answered chat in dexto_gateway_requests_total", () -> f.get(f.gateway.opsUrl() + "/metrics")
+                .body().contains("route=\"chat_completions\",status=\"200\""));
     }
 
     @Test

@@ -242,7 +242,7 @@ class UpstreamFaultsIT {
 
     @Test
     void openCircuitFailsFastThenRecovers() throws Exception {
-        try (GatewayFixture g = GatewayFixture.start(b -> b.breaker(2, 1, Duration.ofMillis(300)))) {
+        try (GatewayFixture g = GatewayFixture.start(b -> b.breaker(2, 1, Duration.ofSeconds(1)))) {
             String k = g.addUser("user-breaker", Money.ofUsd(1), "unlimited");
             assertEquals(502, g.chat(k, GatewayFixture.body(false, 5), "X-Sim-Fault", "status=500").statusCode());
             assertEquals(502, g.chat(k, GatewayFixture.body(false, 5), "X-Sim-Fault", "status=500").statusCode());

@@ -81,7 +81,7 @@ class ChatBillingIT {
         long debit = balance - 5 * one;
         system.admin("POST", "/users/" + user.id() + "/credits",
                 "{\"amount_usd\":\"-" + Money.format(debit) + "\",\"reason\":\"e2e: leave a small balance\"}");
-        awaitBalanceAtGateway(user, 5 * one);
+        int probes = awaitBalanceAtGateway(user, 5 * one);
 
         int n = 40;
         List<java.util.concurrent.CompletableFuture<Integer>> calls = new java.util.ArrayList<>();
@@ -106,7 +106,7 @@ class ChatBillingIT {
         }
         assertEquals(n, ok + refused);
         assertTrue(ok >= 1 && refused >= 1, "ok=" + ok + " refused=" + refused);
-        JsonNode usage = awaitUsage(user, ok);
+        JsonNode usage = awaitUsage(user, ok + probes);
         assertTrue(Money.parseUsd(usage.path("balance").asText()) >= 0, usage.toString());
         assertAuditClean();
     }
@@ -119,18 +119,26 @@ class ChatBillingIT {
         return Money.parseUsd(r.headers().firstValue("X-Dexto-Cost-USD").orElseThrow());
     }
 
-    private void awaitBalanceAtGateway(LocalSystem.User user, long atMost) throws Exception {
+    /**
+     * Chats (billed) until the gateway's remaining credits show the debit the feed carries to it;
+     * returns how many probes were billed.
+     */
+    private int awaitBalanceAtGateway(LocalSystem.User user, long atMost) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        int billed = 0;
+        String last = "none";
         while (System.nanoTime() < deadline) {
-            HttpResponse<String> r = system.send("GET", system.gatewayUrl() + "/keys/validate", user.apiKey(), null);
-            if (r.statusCode() == 200) {
-                // The feed delivers top-ups and debits within a second; give it that.
-                Thread.sleep(1000);
-                return;
+            HttpResponse<String> r = system.send("POST", system.gatewayUrl() + "/v1/chat/completions", user.apiKey(),
+                    chatBody(false));
+            assertEquals(200, r.statusCode(), r.body());
+            billed++;
+            last = r.headers().firstValue("X-Dexto-Credits-Remaining").orElseThrow();
+            if (Money.parseUsd(last) <= atMost) {
+                return billed;
             }
-            Thread.sleep(50);
+            Thread.sleep(20);
         }
-        throw new AssertionError("key never validated at the gateway");
+        throw new AssertionError("the gateway never saw the debit: it still says " + last + " remaining");
     }
 
     static JsonNode awaitUsage(LocalSystem.User user, long requests) throws Exception {

@@ -55,6 +55,15 @@ public final class RawStream implements AutoCloseable {
         return chunks();
     }
 
+    /** Reads until what arrived holds {@code marker}, the stream ended, or {@code millis} passed; true when it holds it. */
+    public boolean readUntil(String marker, long millis) {
+        long deadline = System.currentTimeMillis() + millis;
+        while (!text().contains(marker) && !ended && System.currentTimeMillis() < deadline) {
+            readOnce((int) Math.max(1, deadline - System.currentTimeMillis()));
+        }
+        return text().contains(marker);
+    }
+
     /** Reads until the peer closes or resets, or {@code millis} passed; true when it did end. */
     public boolean readToEnd(long millis) {
         long deadline = System.currentTimeMillis() + millis;

@@ -18,7 +18,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,12 +41,12 @@ class PostgresCrashTest {
         }
     }
 
-    private static JournalDrain drain(Path root, Transactions tx) {
+    private static JournalDrain drain(Path root, Transactions tx, DrainFaults faults) {
         JournalSettings s = new JournalSettings();
         s.batchSize = 200;
         s.batchMillis = 5;
         s.rescanMillis = 100;
-        return new JournalDrain(s, root, tx, DrainFaults.NONE, new MetricRegistry());
+        return new JournalDrain(s, root, tx, faults, new MetricRegistry());
     }
 
     @Test
@@ -67,21 +69,33 @@ class PostgresCrashTest {
                 w.write("crash-user", 1, 100, "m");
             }
         }
-        JournalDrain drain = drain(root, new Transactions(first.dataSource(), new FeedNotifier()));
+        // the third batch is held between its insert and its commit until the server is dead, so the
+        // kill lands mid-drain, inside a transaction, however fast this machine drains
+        AtomicInteger batches = new AtomicInteger();
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch killed = new CountDownLatch(1);
+        DrainFaults holdTheThirdBatch = (queue, connection) -> {
+            if (batches.incrementAndGet() == 3) {
+                held.countDown();
+                try {
+                    killed.await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        JournalDrain drain = drain(root, new Transactions(first.dataSource(), new FeedNotifier()), holdTheThirdBatch);
         drain.start();
         try {
-            await(() -> {
-                try {
-                    return query(first, "SELECT count(*) FROM usage_ledger") > 0;
-                } catch (Exception e) {
-                    return false;
-                }
-            }, 30_000, "the drain to be under way");
+            assertTrue(held.await(30, TimeUnit.SECONDS), "the drain never reached its third batch");
+            long committed = query(first, "SELECT count(*) FROM usage_ledger");
+            assertTrue(committed > 0 && committed < total, "batches before the held one committed: " + committed);
             long pid = Long.parseLong(Files.readAllLines(dataDir.resolve("pg").resolve("postmaster.pid")).get(0).trim());
             Process kill = new ProcessBuilder("kill", "-9", Long.toString(pid)).inheritIO().start();
             assertEquals(0, kill.waitFor());
             await(() -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), 10_000, "postgres gone");
         } finally {
+            killed.countDown();
             drain.stop();
             first.close(); // the pool; the server is already dead
         }
@@ -91,7 +105,7 @@ class PostgresCrashTest {
             second.migrate();
             long afterCrash = query(second, "SELECT count(*) FROM usage_ledger");
             assertTrue(afterCrash < total, "the kill landed mid-drain (" + afterCrash + " of " + total + ")");
-            JournalDrain again = drain(root, new Transactions(second.dataSource(), new FeedNotifier()));
+            JournalDrain again = drain(root, new Transactions(second.dataSource(), new FeedNotifier()), DrainFaults.NONE);
             again.start();
             try {
                 await(() -> {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * One event as Stripe would send it. The payload is rendered once when the event happens, so every
@@ -16,6 +17,7 @@ final class StripeEvent {
     final String sessionId;
     final byte[] payload;
     private final List<Map<String, Object>> attempts = new ArrayList<>();
+    private final CompletableFuture<Void> delivered = new CompletableFuture<>();
 
     StripeEvent(String id, String type, long created, String sessionId, byte[] payload) {
         this.id = id;
@@ -32,6 +34,14 @@ final class StripeEvent {
         attempt.put("error", error);
         attempt.put("duration_ms", millis);
         attempts.add(attempt);
+        if (status != null && status / 100 == 2) {
+            delivered.complete(null);
+        }
+    }
+
+    /** Completes once an attempt has been recorded as answered 2xx. */
+    CompletableFuture<Void> delivered() {
+        return delivered;
     }
 
     synchronized List<Map<String, Object>> attempts() {

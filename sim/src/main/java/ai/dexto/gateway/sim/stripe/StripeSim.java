@@ -129,6 +129,22 @@ public final class StripeSim implements AutoCloseable {
         }
     }
 
+    /** Whether an attempt of the event was recorded as delivered (2xx) within {@code millis}. */
+    boolean awaitDelivered(String eventId, long millis) throws InterruptedException {
+        StripeEvent event = checkout.event(eventId);
+        if (event == null) {
+            throw new IllegalStateException("no such event: " + eventId);
+        }
+        try {
+            event.delivered().get(millis, TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The router of the Stripe port; one instance for every connection. */
     public ChannelHandler handler() {
         return handler;

@@ -26,7 +26,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -168,24 +167,17 @@ class StripeCheckoutIT {
 
     /**
      * The receiver hands the test a delivery before its 200 reaches the sim, which records the attempt
-     * only when the answer arrives, so the event's record is awaited rather than read once.
+     * only when the answer arrives, so the record is read once the sim says it holds the delivery.
      */
     private static JsonNode awaitDelivered(String eventId) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        JsonNode recorded = null;
-        while (System.nanoTime() < deadline) {
-            recorded = null;
-            for (JsonNode e : json(TestHttp.get(sim.stripeBaseUrl() + "/sim/events", null)).get("data")) {
-                if (e.get("id").asText().equals(eventId)) {
-                    recorded = e;
-                }
+        assertTrue(sim.stripe().awaitDelivered(eventId, 10_000), "event " + eventId + " not delivered within 10 s");
+        for (JsonNode e : json(TestHttp.get(sim.stripeBaseUrl() + "/sim/events", null)).get("data")) {
+            if (e.get("id").asText().equals(eventId)) {
+                assertTrue(e.get("delivered").asBoolean(), e.toString());
+                return e;
             }
-            if (recorded != null && recorded.get("delivered").asBoolean()) {
-                return recorded;
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
         }
-        throw new AssertionError("event " + eventId + " not recorded as delivered within 10 s: " + recorded);
+        throw new AssertionError("event " + eventId + " not listed at /sim/events");
     }
 
     @Test
